@@ -204,13 +204,13 @@ set_paths() {
 validate_settings() {
     local name port
     # Paths go unquoted into nginx.conf and libpq conninfo strings.
-    for name in VAR WEB_ROOT; do
-        [[ ${!name} =~ ^[A-Za-z0-9._/+@-]+$ ]] ||
-            die "$name path '${!name}' contains characters other than letters, digits and ._/+@-; choose another folder"
-    done
+    [[ $VAR =~ ^[A-Za-z0-9._/+@-]+$ ]] ||
+        die "state folder $VAR contains characters other than letters, digits and ._/+@-; set LENDASTACK_VAR to another folder"
+    [[ $WEB_ROOT =~ ^[A-Za-z0-9._/+@-]+$ ]] ||
+        die "web root $WEB_ROOT contains characters other than letters, digits and ._/+@-; set LENDASTACK_WEB_ROOT to another folder"
     # A unix socket path must fit in sockaddr_un (107 bytes and a NUL).
-    ((${#PG_SOCKET} + 5 <= 107)) ||
-        die "state folder path $VAR is too long for unix socket paths (at most 107 bytes for $PG_SOCKET.lock); set LENDASTACK_VAR to a shorter path"
+    ((${#PG_SOCKET} <= 107)) ||
+        die "state folder path $VAR is too long for unix socket paths (at most 107 bytes for $PG_SOCKET); set LENDASTACK_VAR to a shorter path"
 
     [[ $HTTP_ADDR =~ ^127\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$ ]] ||
         die "LENDASTACK_HTTP_ADDR=$HTTP_ADDR is not an IPv4 loopback address (127.x.x.x)"

@@ -1,0 +1,105 @@
+# Lendastack CRM. `make run` starts a demo; `make test` runs every suite.
+# BUILD=release (default, optimised) or BUILD=sanitize (ASan + UBSan) picks the
+# output folder build/$(BUILD); `make sanitize` is a shorthand for the latter.
+
+BUILD ?= release
+OUT := build/$(BUILD)
+
+CC ?= cc
+CXX ?= c++
+WARN := -Wall -Wextra -Werror -Wformat=2 -Wno-format-nonliteral
+PKGS := libpq hiredis jansson inih libargon2 libutf8proc fcgi icu-uc
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LIBS := $(PKG_LIBS) -lmbedcrypto -lcsv -lphonenumber -lz -lstdc++ -lm
+
+ifeq ($(BUILD),sanitize)
+OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+OPT := -O2 -g
+endif
+
+CPPFLAGS += -D_GNU_SOURCE -Iapp/src -I. $(PKG_CFLAGS) -MMD -MP
+CFLAGS += -std=gnu11 $(WARN) $(OPT)
+CXXFLAGS += -std=gnu++17 $(WARN) $(OPT)
+LDFLAGS += $(filter -fsanitize=%,$(OPT))
+
+LIB_C := $(filter-out app/src/server/main.c,$(shell find app/src -name '*.c' | sort))
+LIB_CXX := $(shell find app/src -name '*.cc' | sort)
+LIB_OBJ := $(LIB_C:%.c=$(OUT)/obj/%.o) $(LIB_CXX:%.cc=$(OUT)/obj/%.o)
+TENANT_C := $(shell find tenants -name '*.c' | sort)
+UNIT_C := $(shell find tests/unit -name '*.c' | sort)
+INTEGRATION_C := $(shell find tests/integration tests/faults tests/support -name '*.c' 2>/dev/null | sort)
+
+SERVER := $(OUT)/lendastack-server
+TENANT_TOOL := $(OUT)/lendastack-tenant
+UNIT_TESTS := $(OUT)/unit-tests
+INTEGRATION_TESTS := $(OUT)/integration-tests
+
+.PHONY: all sanitize run test unit-test clean fuzz bench deps
+.DEFAULT_GOAL := all
+
+all: $(SERVER) $(TENANT_TOOL) $(UNIT_TESTS) $(INTEGRATION_TESTS)
+
+sanitize:
+	$(MAKE) BUILD=sanitize all
+
+$(OUT)/libapp.a: $(LIB_OBJ)
+	@mkdir -p $(@D)
+	@ar rcs $@ $^
+
+$(SERVER): $(OUT)/obj/app/src/server/main.o $(OUT)/libapp.a
+	@echo "  LINK  $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(TENANT_TOOL): $(TENANT_C:%.c=$(OUT)/obj/%.o) $(OUT)/libapp.a
+	@echo "  LINK  $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(UNIT_TESTS): $(UNIT_C:%.c=$(OUT)/obj/%.o) $(OUT)/libapp.a
+	@echo "  LINK  $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) -lcriterion
+
+$(INTEGRATION_TESTS): $(INTEGRATION_C:%.c=$(OUT)/obj/%.o) $(OUT)/libapp.a
+	@echo "  LINK  $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) -lcriterion -lcurl
+
+$(OUT)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC    $<"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(OUT)/obj/%.o: %.cc
+	@mkdir -p $(@D)
+	@echo "  CXX   $<"
+	@$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c -o $@ $<
+
+deps:
+	@scripts/install-deps
+
+# Installs what is missing, builds, starts the private stack and a demo tenant.
+run: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/run-demo
+
+# Every suite: unit tests in both builds, then the integration, fault and browser
+# suites against a private stack running the sanitizer build of the server.
+test: deps
+	@$(MAKE) --no-print-directory BUILD=release all
+	@$(MAKE) --no-print-directory BUILD=sanitize all
+	@tests/run
+
+unit-test: all
+	$(UNIT_TESTS)
+
+fuzz:
+	@tests/fuzz/run
+
+bench: deps
+	@$(MAKE) --no-print-directory BUILD=release all
+	@scripts/bench
+
+clean:
+	rm -rf build tests/out
+
+-include $(shell find build -name '*.d' 2>/dev/null)

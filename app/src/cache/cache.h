@@ -1,0 +1,77 @@
+/*
+ * One Redis connection per worker, over hiredis. Redis is a cache: PostgreSQL
+ * holds the truth, and every caller has a path that works without Redis.
+ *
+ * After a failure the worker leaves Redis alone for retry_ms and every call
+ * returns RESULT_UNAVAILABLE at once, so an outage costs no time per request.
+ * Deletions that fail are remembered and sent again after reconnecting, so an
+ * invalidation is not lost to a short network fault.
+ *
+ * With Sentinel addresses configured, the worker asks Sentinel for the current
+ * primary at every connect and checks the node's role, so it follows a failover.
+ *
+ * Every call blocks on the network, bounded by timeout_ms.
+ */
+#ifndef LENDASTACK_CACHE_CACHE_H
+#define LENDASTACK_CACHE_CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/result.h"
+
+struct cache;
+
+struct cache *cache_new(const char *address, const char *sentinels, const char *master,
+                        long timeout_ms, long retry_ms);
+void cache_free(struct cache *c);
+
+/* Closes the connection, e.g. before fork. */
+void cache_disconnect(struct cache *c);
+
+/*
+ * Builds a key of a tenant: "t:<tenant_id>:<suffix>". Every tenant key is built
+ * here, so no key can miss its tenant.
+ */
+char *cache_tenant_key(struct arena *a, int64_t tenant_id, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/*
+ * Gets several keys in one round trip. values[i] is NULL for a missing key.
+ * RESULT_UNAVAILABLE when Redis cannot be used now.
+ */
+enum result cache_mget(struct cache *c, struct arena *a, size_t count, const char *const *keys,
+                       char **values, size_t *lengths);
+
+enum result cache_get(struct cache *c, struct arena *a, const char *key, char **value,
+                      size_t *length);
+
+/* Sets a value with a time to live in seconds (0 keeps it without expiry). */
+enum result cache_set(struct cache *c, const char *key, const char *value, size_t length,
+                      long ttl_seconds);
+
+/* Deletes keys; a failed delete is queued and sent again after reconnecting. */
+enum result cache_del(struct cache *c, size_t count, const char *const *keys);
+
+/*
+ * Increments a counter, giving it ttl_seconds to live when it is new. *value is the
+ * count after the increment and *ttl_left the seconds until it expires.
+ */
+enum result cache_incr(struct cache *c, const char *key, long ttl_seconds, long long *value,
+                       long long *ttl_left);
+
+/* Reads a counter and its remaining seconds to live; a missing key reads as 0. */
+enum result cache_peek(struct cache *c, const char *key, long long *value, long long *ttl_left);
+
+/* Increments a key without expiry, e.g. a generation counter. */
+enum result cache_bump(struct cache *c, const char *key);
+
+/* Deletes every key starting with prefix (SCAN, then DEL); for tenant removal. */
+enum result cache_delete_prefix(struct cache *c, const char *prefix);
+
+/* Returns the round-trip time of PING in microseconds, or -1 when Redis is not usable. */
+long cache_ping(struct cache *c);
+
+#endif

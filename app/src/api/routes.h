@@ -1,0 +1,13 @@
+/* Every route array of the API, registered in one place. */
+#ifndef LENDASTACK_API_ROUTES_H
+#define LENDASTACK_API_ROUTES_H
+
+#include "http/router.h"
+
+extern const struct route health_routes[];
+extern const struct route auth_routes[];
+
+/* Registers every route array with the router. */
+void routes_register(void);
+
+#endif

@@ -1,0 +1,18 @@
+/* Host header normalisation, shared by the server and the tenant command. */
+#ifndef LENDASTACK_TENANT_HOST_H
+#define LENDASTACK_TENANT_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define HOST_MAX 253
+
+/*
+ * Writes the canonical form of a Host header into out: lower-case, without a
+ * port and without one trailing dot. Returns false for an empty host, a host
+ * longer than HOST_MAX, an IP literal in brackets, or characters other than
+ * letters, digits, '-' and '.'.
+ */
+bool host_normalize(const char *host, char *out, size_t out_size);
+
+#endif

@@ -12,6 +12,7 @@ PKGS := libpq hiredis jansson inih libargon2 libutf8proc fcgi icu-uc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LIBS := $(PKG_LIBS) -lmbedcrypto -lcsv -lphonenumber -lz -lstdc++ -lm
+TEST_LIBS := -lcriterion -lcurl -lyaml
 
 ifeq ($(BUILD),sanitize)
 OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -28,18 +29,22 @@ LIB_C := $(filter-out app/src/server/main.c,$(shell find app/src -name '*.c' | s
 LIB_CXX := $(shell find app/src -name '*.cc' | sort)
 LIB_OBJ := $(LIB_C:%.c=$(OUT)/obj/%.o) $(LIB_CXX:%.cc=$(OUT)/obj/%.o)
 TENANT_C := $(shell find tenants -name '*.c' | sort)
+TENANT_LIB_OBJ := $(patsubst %.c,$(OUT)/obj/%.o,$(filter-out tenants/main.c,$(TENANT_C)))
 UNIT_C := $(shell find tests/unit -name '*.c' | sort)
-INTEGRATION_C := $(shell find tests/integration tests/faults tests/support -name '*.c' 2>/dev/null | sort)
+SUPPORT_C := $(shell find tests/support -name '*.c' | sort)
+INTEGRATION_C := $(shell find tests/integration -name '*.c' | sort) $(SUPPORT_C)
+FAULT_C := $(shell find tests/faults -name '*.c' | sort) $(SUPPORT_C)
 
 SERVER := $(OUT)/lendastack-server
 TENANT_TOOL := $(OUT)/lendastack-tenant
 UNIT_TESTS := $(OUT)/unit-tests
 INTEGRATION_TESTS := $(OUT)/integration-tests
+FAULT_TESTS := $(OUT)/fault-tests
 
 .PHONY: all sanitize run test unit-test clean fuzz bench deps
 .DEFAULT_GOAL := all
 
-all: $(SERVER) $(TENANT_TOOL) $(UNIT_TESTS) $(INTEGRATION_TESTS)
+all: $(SERVER) $(TENANT_TOOL) $(UNIT_TESTS) $(INTEGRATION_TESTS) $(FAULT_TESTS)
 
 sanitize:
 	$(MAKE) BUILD=sanitize all
@@ -56,13 +61,17 @@ $(TENANT_TOOL): $(TENANT_C:%.c=$(OUT)/obj/%.o) $(OUT)/libapp.a
 	@echo "  LINK  $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(UNIT_TESTS): $(UNIT_C:%.c=$(OUT)/obj/%.o) $(OUT)/libapp.a
+$(UNIT_TESTS): $(UNIT_C:%.c=$(OUT)/obj/%.o) $(TENANT_LIB_OBJ) $(OUT)/libapp.a
 	@echo "  LINK  $@"
-	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) -lcriterion
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
 
 $(INTEGRATION_TESTS): $(INTEGRATION_C:%.c=$(OUT)/obj/%.o) $(OUT)/libapp.a
 	@echo "  LINK  $@"
-	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) -lcriterion -lcurl
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
+
+$(FAULT_TESTS): $(FAULT_C:%.c=$(OUT)/obj/%.o) $(OUT)/libapp.a
+	@echo "  LINK  $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
 
 $(OUT)/obj/%.o: %.c
 	@mkdir -p $(@D)

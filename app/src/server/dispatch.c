@@ -37,7 +37,7 @@ content_type_is(const char *header, const char *type)
     return header[n] == '\0' || header[n] == ';' || header[n] == ' ';
 }
 
-/* Resolves the tenant and rejects hosts that are unknown, suspended or deleted. */
+/* Resolves the tenant of the Host header; unknown and deleted tenants are 404. */
 static enum result
 dispatch_tenant(struct request *req)
 {
@@ -50,9 +50,6 @@ dispatch_tenant(struct request *req)
                              "No tenant is served at this host name.");
     if (r != RESULT_OK)
         return r;
-    if (t->status == TENANT_SUSPENDED)
-        return response_fail(req, RESULT_DENIED, "tenant_suspended",
-                             "This account is suspended. Contact your provider.");
     req->scope.tenant = t;
     log_set_request(req->id, t->slug);
     return RESULT_OK;
@@ -79,6 +76,10 @@ dispatch_authenticate(struct request *req)
         if (req->scope.tenant->id != tenant_id)
             r = auth_authenticate(req, optional, &generation);
     }
+    /* The status is checked only now, against the entry the generation confirmed. */
+    if (req->scope.tenant->status == TENANT_SUSPENDED)
+        return response_fail(req, RESULT_DENIED, "tenant_suspended",
+                             "This account is suspended. Contact your provider.");
     return r;
 }
 

@@ -41,6 +41,8 @@ static const struct setting settings[] = {
      "10", 1, 3600, "seconds", "how long SIGTERM and SIGHUP wait for requests in flight"},
     {"server", "fcgi_allow", "LENDASTACK_FCGI_ALLOW", SETTING_STRING, FIELD(fcgi_allow), "", 0, 0,
      "", "comma-separated IPv4 addresses allowed to connect over TCP; empty allows any"},
+    {"server", "job_runners", "LENDASTACK_JOB_RUNNERS", SETTING_LONG, FIELD(job_runners), "1", 0, 16,
+     "processes", "background job runners (imports); 0 leaves jobs to other hosts"},
     {"postgres", "conninfo", "LENDASTACK_PG", SETTING_STRING, FIELD(pg_conninfo),
      "dbname=lendastack user=lendastack_app", 0, 0, "", "libpq connection string of the application role"},
     {"postgres", "pooler", "LENDASTACK_PG_POOLER", SETTING_BOOL, FIELD(pg_pooler), "false", 0, 0,
@@ -65,9 +67,9 @@ static const struct setting settings[] = {
     {"http", "base_domain", "LENDASTACK_BASE_DOMAIN", SETTING_STRING, FIELD(base_domain), "localhost",
      0, 0, "", "tenants are reached at SLUG.BASE_DOMAIN"},
     {"http", "env", "LENDASTACK_ENV", SETTING_ENV, FIELD(env), "production", 0, 0,
-     "development|production", "development drops the Secure flag from cookies for plain-HTTP use"},
+     "development or production", "development drops the Secure flag from cookies for plain-HTTP use"},
     {"http", "log_level", "LENDASTACK_LOG_LEVEL", SETTING_LEVEL, FIELD(log_level), "info", 0, 0,
-     "debug|info|warn|error", "lowest level logged"},
+     "debug, info, warn or error", "lowest level logged"},
     {"http", "tenant_cache_seconds", "LENDASTACK_TENANT_CACHE_SECONDS", SETTING_LONG,
      FIELD(tenant_cache_seconds), "5", 0, 3600, "seconds",
      "longest a worker trusts its in-process copy of a tenant's state"},
@@ -76,7 +78,7 @@ static const struct setting settings[] = {
     {"http", "max_import_bytes", "LENDASTACK_MAX_IMPORT_BYTES", SETTING_LONG, FIELD(max_import_bytes),
      "33554432", 1024, 1073741824L, "bytes", "largest CSV import body"},
     {"http", "public_scheme", "LENDASTACK_PUBLIC_SCHEME", SETTING_STRING, FIELD(public_scheme), "",
-     0, 0, "http|https", "scheme of links in invitations; empty means http in development, https otherwise"},
+     0, 0, "http or https", "scheme of links in invitations; empty means http in development, https otherwise"},
 };
 
 static bool

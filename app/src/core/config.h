@@ -22,6 +22,7 @@ struct config {
     long workers;               /* 0 means twice the number of CPU cores */
     long drain_seconds;         /* how long SIGTERM waits for requests in flight */
     char *fcgi_allow;           /* comma-separated IPv4 peers allowed on TCP */
+    long job_runners;           /* background job processes beside the workers */
 
     char *pg_conninfo;
     bool pg_pooler;             /* a transaction-pooling pgbouncer sits in between */

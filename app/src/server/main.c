@@ -12,6 +12,7 @@
 
 #include "core/config.h"
 #include "core/log.h"
+#include "server/jobs.h"
 #include "server/master.h"
 #include "server/worker.h"
 
@@ -63,6 +64,8 @@ main(int argc, char **argv)
 
     if (argc > 1 && strcmp(argv[1], "--worker") == 0)
         return worker_run();
+    if (argc > 1 && strcmp(argv[1], "--jobs") == 0)
+        return jobs_run();
     if (argc > 1) {
         usage(stderr);
         return 2;

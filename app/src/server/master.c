@@ -31,6 +31,7 @@ struct worker_slot {
 
 static struct worker_slot slots[WORKERS_MAX];
 static long slot_count;
+static long worker_count; /* slots [0, worker_count) serve requests; the rest run jobs */
 static int listen_fd = -1;
 static int signal_pipe[2] = {-1, -1};
 static const char *master_self_path;
@@ -151,7 +152,8 @@ master_spawn(long index, int *ready)
             _exit(1);
         snprintf(index_text, sizeof(index_text), "%ld", index);
         setenv("LENDASTACK_WORKER_INDEX", index_text, 1);
-        execl(master_self_path, master_self_path, "--worker", (char *)NULL);
+        execl(master_self_path, master_self_path, index < worker_count ? "--worker" : "--jobs",
+              (char *)NULL);
         _exit(127);
     }
     close(pipe_fds[1]);
@@ -349,9 +351,10 @@ master_run(const char *self_path)
     int pid_fd;
 
     master_self_path = self_path;
-    slot_count = config.workers > 0 ? config.workers : 2 * (cpus > 0 ? cpus : 1);
-    if (slot_count > WORKERS_MAX)
-        slot_count = WORKERS_MAX;
+    worker_count = config.workers > 0 ? config.workers : 2 * (cpus > 0 ? cpus : 1);
+    if (worker_count > WORKERS_MAX - config.job_runners)
+        worker_count = WORKERS_MAX - config.job_runners;
+    slot_count = worker_count + config.job_runners;
 
     if (as_root) {
         if (config.user == NULL || *config.user == '\0') {
@@ -376,8 +379,8 @@ master_run(const char *self_path)
         return 1;
     }
     master_install_signals();
-    log_info("server_started", "listen=%s workers=%ld user=%s", config.listen, slot_count,
-             as_root ? config.user : "-");
+    log_info("server_started", "listen=%s workers=%ld job_runners=%ld user=%s", config.listen,
+             worker_count, config.job_runners, as_root ? config.user : "-");
 
     for (long i = 0; i < slot_count; i++) {
         slots[i].pid = master_spawn(i, NULL);

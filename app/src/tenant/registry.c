@@ -27,6 +27,8 @@ static struct sql tenant_by_host = SQL_STATEMENT(
     " WHERE d.hostname = $1");
 static struct sql tenant_by_slug = SQL_STATEMENT(
     "SELECT " TENANT_COLUMNS " FROM control.tenants t WHERE t.slug = $1");
+static struct sql tenant_by_id = SQL_STATEMENT(
+    "SELECT " TENANT_COLUMNS " FROM control.tenants t WHERE t.id = $1");
 
 static uint64_t
 registry_hash(const char *s)
@@ -166,8 +168,8 @@ tenant_decode(struct arena *a, const char *text, size_t len, struct tenant *t)
 }
 
 static enum result
-tenant_load(struct db *db, struct cache *cache, struct arena *a, const char *host,
-            struct registry_entry *e)
+tenant_fetch(struct db *db, struct cache *cache, struct arena *a, const char *host,
+             struct registry_entry *e)
 {
     char *key = tenant_host_key(a, host);
     char *cached = NULL;
@@ -233,7 +235,7 @@ tenant_resolve(struct db *db, struct cache *cache, const char *host, long ttl_se
     }
 
     arena_init(&scratch, 4096);
-    r = tenant_load(db, cache, &scratch, canonical, e);
+    r = tenant_fetch(db, cache, &scratch, canonical, e);
     arena_destroy(&scratch);
     if (r != RESULT_OK)
         return r;
@@ -247,8 +249,8 @@ tenant_resolve(struct db *db, struct cache *cache, const char *host, long ttl_se
     return RESULT_OK;
 }
 
-enum result
-tenant_load_by_slug(struct db *db, const char *slug, struct tenant *out)
+static enum result
+tenant_load(struct db *db, struct sql *q, const char *key, struct tenant *out)
 {
     struct arena scratch;
     struct db_params p;
@@ -257,8 +259,8 @@ tenant_load_by_slug(struct db *db, const char *slug, struct tenant *out)
 
     arena_init(&scratch, 1024);
     db_params_init(&p, &scratch);
-    db_param_text(&p, slug);
-    r = db_query(db, NULL, &tenant_by_slug, &p, &res);
+    db_param_text(&p, key);
+    r = db_query(db, NULL, q, &p, &res);
     arena_destroy(&scratch);
     if (r != RESULT_OK)
         return r;
@@ -269,4 +271,19 @@ tenant_load_by_slug(struct db *db, const char *slug, struct tenant *out)
     tenant_from_row(res, 0, out);
     PQclear(res);
     return RESULT_OK;
+}
+
+enum result
+tenant_load_by_slug(struct db *db, const char *slug, struct tenant *out)
+{
+    return tenant_load(db, &tenant_by_slug, slug, out);
+}
+
+enum result
+tenant_load_by_id(struct db *db, int64_t id, struct tenant *out)
+{
+    char text[32];
+
+    snprintf(text, sizeof(text), "%lld", (long long)id);
+    return tenant_load(db, &tenant_by_id, text, out);
 }

@@ -46,6 +46,9 @@ char *tenant_host_key(struct arena *a, const char *host);
 /* Reads a tenant's row from the control plane by slug into *out. */
 enum result tenant_load_by_slug(struct db *db, const char *slug, struct tenant *out);
 
+/* Reads a tenant's row from the control plane by id into *out. */
+enum result tenant_load_by_id(struct db *db, int64_t id, struct tenant *out);
+
 /* Fills a tenant from a control-plane row selected with TENANT_COLUMNS. */
 void tenant_from_row(const PGresult *res, int row, struct tenant *out);
 

@@ -219,12 +219,12 @@ archive_export(struct tool *t, int argc, char **argv)
 
 /* Reads one line of any length up to ARCHIVE_LINE_MAX; NULL at the end. */
 static char *
-archive_line(struct tool *t, gzFile in, size_t *len)
+archive_line(struct arena *a, gzFile in, size_t *len)
 {
     struct buf b;
     char chunk[65536];
 
-    buf_init(&b, &t->arena, 256);
+    buf_init(&b, a, 256);
     while (gzgets(in, chunk, sizeof(chunk)) != NULL) {
         buf_puts(&b, chunk);
         if (b.len > 0 && b.data[b.len - 1] == '\n')
@@ -241,7 +241,7 @@ archive_copy_in(struct tool *t, gzFile in, const char *schema_ident, const char 
                 long long *rows)
 {
     PGconn *conn = db_conn(t->db);
-    char *sql = arena_printf(&t->arena, "COPY %s.\"%s\" FROM STDIN", schema_ident, table);
+    char *sql = arena_printf(&t->scratch, "COPY %s.\"%s\" FROM STDIN", schema_ident, table);
     PGresult *res = PQexec(conn, sql);
     char line[65536];
     bool line_start = true, ok = true;
@@ -346,12 +346,12 @@ archive_import(struct tool *t, int argc, char **argv)
     }
     if ((in = gzopen(path, "rb")) == NULL)
         return tool_fail("cannot open %s", path);
-    line = archive_line(t, in, &len);
+    line = archive_line(&t->arena, in, &len);
     if (line == NULL || strcmp(line, ARCHIVE_MAGIC "\n") != 0) {
         gzclose(in);
         return tool_fail("%s is not a tenant export (the first line is not \"%s\")", path, ARCHIVE_MAGIC);
     }
-    line = archive_line(t, in, &len);
+    line = archive_line(&t->arena, in, &len);
     manifest = line != NULL ? json_loads(line, 0, NULL) : NULL;
     if (!json_is_object(manifest) || json_str(manifest, "slug") == NULL ||
         !json_is_array(json_object_get(manifest, "tables"))) {
@@ -392,7 +392,7 @@ archive_import(struct tool *t, int argc, char **argv)
         !migrate_new_tenant_range(t, &set, tenant.id, tenant.schema_ident, 0, version) ||
         !archive_truncate(t, &tenant, order))
         goto fail;
-    while ((line = archive_line(t, in, &len)) != NULL) {
+    while ((line = archive_line(&t->scratch, in, &len)) != NULL) {
         char *table;
 
         if (strncmp(line, "TABLE ", 6) != 0 || len < 8) {
@@ -407,7 +407,7 @@ archive_import(struct tool *t, int argc, char **argv)
         }
         if (!archive_copy_in(t, in, tenant.schema_ident, table, &rows))
             goto fail;
-        arena_reset(&t->arena);
+        arena_reset(&t->scratch);
     }
     db_params_init(&p, &t->arena);
     db_param_int(&p, tenant.id);

@@ -109,6 +109,7 @@ main(int argc, char **argv)
     log_set_level(LOG_WARN);
     memset(&t, 0, sizeof(t));
     arena_init(&t.arena, 1 << 16);
+    arena_init(&t.scratch, 1 << 16);
     json_use_arena(&t.arena);
     crypto_random_init();
 

@@ -160,7 +160,7 @@ lock(struct tool *t, long long tenant_id, bool take)
 {
     struct db_params p;
 
-    db_params_init(&p, &t->arena);
+    db_params_init(&p, &t->scratch);
     db_param_int(&p, MIGRATE_LOCK_CLASS);
     db_param_int(&p, tenant_id);
     return db_query(t->db, NULL, take ? &lock_take : &lock_release, &p, NULL) == RESULT_OK;
@@ -251,10 +251,10 @@ migrate_apply(struct tool *t, const struct migration *m, long long tenant_id,
     if (own_transaction && (db_begin(t->db) != RESULT_OK ||
                             db_exec(t->db, "SET LOCAL lock_timeout = '10s'") != RESULT_OK))
         return false;
-    if (db_exec(t->db, migration_expand(&t->arena, m->sql, schema_ident, role)) != RESULT_OK)
+    if (db_exec(t->db, migration_expand(&t->scratch, m->sql, schema_ident, role)) != RESULT_OK)
         return false;
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    db_params_init(&p, &t->arena);
+    db_params_init(&p, &t->scratch);
     db_param_int(&p, tenant_id);
     db_param_int(&p, m->version);
     db_param_text(&p, m->name);
@@ -262,7 +262,7 @@ migrate_apply(struct tool *t, const struct migration *m, long long tenant_id,
     db_param_int(&p, (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000);
     if (db_query(t->db, NULL, &tenant_record, &p, NULL) != RESULT_OK)
         return false;
-    db_params_init(&p, &t->arena);
+    db_params_init(&p, &t->scratch);
     db_param_int(&p, tenant_id);
     db_param_int(&p, m->version);
     if (db_query(t->db, NULL, &tenant_version, &p, NULL) != RESULT_OK)
@@ -313,7 +313,7 @@ migrate_tenant(struct tool *t, const struct migration_set *set, const struct tar
         fprintf(out, "fail %zu - cannot take the lock: %s\n", index, db_error_message(t->db));
         return;
     }
-    db_params_init(&p, &t->arena);
+    db_params_init(&p, &t->scratch);
     db_param_int(&p, tg->id);
     if (db_query(t->db, NULL, &applied_versions, &p, &applied) != RESULT_OK) {
         fprintf(out, "fail %zu - %s\n", index, db_error_message(t->db));
@@ -432,7 +432,7 @@ migrate_parallel(struct tool *t, const struct migration_set *set, struct target 
             setvbuf(out, NULL, _IOLBF, 0);
             for (size_t i = (size_t)w; i < count; i += (size_t)jobs) {
                 migrate_tenant(t, set, &targets[i], i, role, out);
-                arena_reset(&t->arena);
+                arena_reset(&t->scratch);
             }
             fclose(out);
             db_free(t->db);

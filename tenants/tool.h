@@ -13,7 +13,8 @@
 #include "db/db.h"
 
 struct tool {
-    struct arena arena;
+    struct arena arena;        /* lives as long as the command */
+    struct arena scratch;      /* per step, e.g. per tenant migrated; reset freely */
     struct db *db;             /* owner role: runs migrations and provisioning */
     struct cache *cache;       /* to invalidate what servers cached */
     const char *owner_conninfo;

@@ -52,11 +52,11 @@ Test(migrations, failure_in_one_tenant_then_rerun_completes, .timeout = 900)
     status = th_tenant_cmd("migrate --all -j 4", &out);
     cr_assert_neq(status, 0, "a failed tenant must make the run fail:\n%s", out);
     cr_assert(strstr(out, slug[77]) != NULL, "the summary must name %s:\n%s", slug[77], out);
-    free(out);
     cr_assert_eq(th_sql_int("SELECT count(*) FROM control.tenant_migrations m JOIN control.tenants t"
                             " ON t.id = m.tenant_id WHERE m.version = 9000 AND t.slug LIKE $1",
                             th_fmt("mig%%-%d", (int)getpid()), NULL),
-                 TENANTS - 1);
+                 TENANTS - 1, "%s", out);
+    free(out);
     cr_assert_eq(th_sql_int("SELECT schema_version FROM control.tenants WHERE slug = $1", slug[77], NULL),
                  th_sql_int("SELECT max(version) FROM control.tenant_migrations WHERE version < 9000", NULL),
                  "the failed tenant keeps its old version");

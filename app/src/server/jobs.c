@@ -20,7 +20,7 @@
 #include "server/master.h"
 #include "tenant/tenant.h"
 
-#define JOBS_IDLE_WAIT_MS 5000    /* longest sleep without a notification */
+#define JOBS_IDLE_WAIT_MS 5000    /* maximum sleep without a notification */
 #define JOBS_ATTEMPTS_MAX 5       /* claims of one job before it is given up */
 
 struct claimed_job {

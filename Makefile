@@ -94,6 +94,7 @@ run: deps
 # Every suite: unit tests in both builds, then the integration, fault and browser
 # suites against a private stack running the sanitizer build of the server.
 test: deps
+	@scripts/install-deps browser
 	@$(MAKE) --no-print-directory BUILD=release all
 	@$(MAKE) --no-print-directory BUILD=sanitize all
 	@tests/run

@@ -1,0 +1,57 @@
+// Starts the UI: checks the session, then shows the page the hash names.
+
+import {onUnauthenticated} from './lib/api.js';
+import {h, loading, mount} from './lib/dom.js';
+import {registerModule} from './lib/modules.js';
+import {current, go, notFound, resolve, route} from './lib/router.js';
+import {loadSession, session} from './lib/session.js';
+import {homeView} from './views/home.js';
+import {frame, pageHeader} from './views/layout.js';
+import {acceptInvitationView, resetPasswordView, signInView} from './views/signin.js';
+
+const root = document.getElementById('app');
+const PUBLIC = new Set(['/sign-in', '/accept-invitation', '/reset-password']);
+
+route('/sign-in', signInView);
+route('/accept-invitation', acceptInvitationView);
+route('/reset-password', resetPasswordView);
+route('/', homeView);
+registerModule({path: '/', label: 'Home', order: 0});
+notFound((main) => mount(main, pageHeader('Page not found'),
+  h('p', {}, 'Nothing lives at this address. '), h('a', {href: '#/'}, 'Go to the start page')));
+
+onUnauthenticated(() => {
+  const {path} = current();
+  if (!PUBLIC.has(path)) go(`/sign-in?next=${encodeURIComponent(path)}`);
+});
+
+async function render() {
+  const target = resolve();
+  if (PUBLIC.has(target.path)) {
+    target.view(root, target.params, target.query);
+    return;
+  }
+  if (!session()) {
+    mount(root, loading());
+    try {
+      await loadSession();
+    } catch (err) {
+      mount(root, h('main', {id: 'main', class: 'auth-page'}, h('p', {role: 'alert'}, err.message)));
+      return;
+    }
+    if (!session()) {
+      go(`/sign-in?next=${encodeURIComponent(target.path)}`);
+      return;
+    }
+  }
+  const main = frame(root);
+  try {
+    await target.view(main, target.params, target.query);
+  } catch (err) {
+    mount(main, pageHeader('Something went wrong'), h('p', {role: 'alert'}, err.message));
+  }
+  main.focus({preventScroll: true});
+}
+
+window.addEventListener('hashchange', render);
+render();

@@ -1,0 +1,43 @@
+// The signed-in user, the role's permissions and the tenant's settings, as
+// /api/v1/auth/me returns them.
+
+import {api, setCsrfToken} from './api.js';
+
+let me = null;
+
+/** Loads the current user; returns null when nobody is signed in. */
+export async function loadSession() {
+  try {
+    const {data} = await api.get('/auth/me', {quiet: true});
+    me = data;
+    setCsrfToken(data.csrf_token);
+  } catch (err) {
+    if (err.status !== 401) throw err;
+    me = null;
+    setCsrfToken(null);
+  }
+  return me;
+}
+
+export function session() {
+  return me;
+}
+
+export function clearSession() {
+  me = null;
+  setCsrfToken(null);
+}
+
+/** True when the user's role grants the permission (for any scope). */
+export function can(permission) {
+  return Boolean(me && me.permissions.some((p) => p.name === permission));
+}
+
+/** The tenant's IANA time zone, for showing dates and times. */
+export function timeZone() {
+  return (me && me.tenant && me.tenant.time_zone) || 'UTC';
+}
+
+export function currency() {
+  return (me && me.tenant && me.tenant.currency) || 'USD';
+}

@@ -1,0 +1,91 @@
+// Shared helpers of the browser suites: tenants, the browser, checks, screenshots.
+
+import {spawnSync} from 'node:child_process';
+import {randomBytes} from 'node:crypto';
+import {mkdirSync} from 'node:fs';
+import path from 'node:path';
+import {chromium} from 'playwright-core';
+
+const repo = process.env.LENDASTACK_REPO;
+export const screenshotDir = path.join(repo || '.', 'tests/out/screenshots');
+
+function env(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the browser suites through tests/run`);
+  return value;
+}
+
+function tenantCommand(args, input) {
+  const result = spawnSync(path.join(env('LENDASTACK_REPO'), 'scripts/tenant'), args,
+    {input, encoding: 'utf8'});
+  if (result.status !== 0) throw new Error(`tenant ${args.join(' ')} failed: ${result.stdout}${result.stderr}`);
+  return result.stdout;
+}
+
+/** Creates a tenant with a signed-in-able administrator; returns its URL and credentials. */
+export function createTenant(prefix, ...extra) {
+  const slug = `${prefix}-${randomBytes(4).toString('hex')}`;
+  const email = `admin@${slug}.test`;
+  const password = `pass-${slug}-word`;
+  const out = tenantCommand(['create', slug, '--name', `Browser ${slug}`, '--admin-email', email,
+    '--admin-name', 'Ada Admin', '--json', ...extra]);
+  const created = JSON.parse(out.slice(out.indexOf('{"id"')));
+  tenantCommand(['set-password', slug, email], `${password}\n`);
+  const port = new URL(env('LENDASTACK_HTTP_URL')).port;
+  return {slug, email, password, id: created.id, url: `http://${slug}.${env('LENDASTACK_BASE_DOMAIN')}:${port}`};
+}
+
+/** Launches Debian's Chromium headless, with the flags a closed network needs. */
+export async function launch() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/**
+ * Opens a page whose console errors and page errors (including Content-Security-
+ * Policy violations) are collected; the runner fails the test when any occurred.
+ */
+export async function openPage(browser, width = 1280) {
+  const context = await browser.newContext({viewport: {width, height: 900}});
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('pageerror', (err) => page.problems.push(`page error: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !/Failed to load resource: the server responded with a status of (4\d\d)/.test(msg.text())) {
+      page.problems.push(`console error: ${msg.text()}`);
+    }
+  });
+  page.on('dialog', (dialog) => {
+    page.problems.push(`unexpected dialog: ${dialog.message()}`);
+    dialog.dismiss();
+  });
+  return page;
+}
+
+/** Signs in through the sign-in page. */
+export async function signIn(page, tenant, email = tenant.email, password = tenant.password) {
+  await page.goto(`${tenant.url}/#/sign-in`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', {name: 'Sign in'}).click();
+  await page.getByRole('button', {name: 'Sign out'}).waitFor();
+}
+
+/** Saves a screenshot of the page at its width under tests/out/screenshots. */
+export async function screenshot(page, name) {
+  mkdirSync(screenshotDir, {recursive: true});
+  const width = page.viewportSize().width;
+  await page.screenshot({path: path.join(screenshotDir, `${name}-${width}.png`), fullPage: true});
+}
+
+export function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+export function assertEqual(actual, expected, message) {
+  if (actual !== expected) throw new Error(`${message}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+}

@@ -6,6 +6,9 @@
 
 extern const struct route health_routes[];
 extern const struct route auth_routes[];
+extern const struct route users_routes[];
+extern const struct route roles_routes[];
+extern const struct route tokens_routes[];
 
 /* Registers every route array with the router. */
 void routes_register(void);

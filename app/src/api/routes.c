@@ -9,4 +9,6 @@ routes_register(void)
     router_add(users_routes);
     router_add(roles_routes);
     router_add(tokens_routes);
+    router_add(settings_routes);
+    router_add(audit_routes);
 }

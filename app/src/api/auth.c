@@ -74,41 +74,60 @@ auth_rfc3339(struct arena *a, int64_t seconds)
                         tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-/* Shared by sign-in and invitation acceptance: starts a session and sets the cookie. */
 enum result
-auth_start_session(struct request *req, const struct user_row *user, int status)
+auth_session_open(struct request *req, const struct user_row *user,
+                  struct auth_session_started *started)
 {
     struct scope *s = &req->scope;
-    struct session_entry entry;
-    char *cookie, *csrf, *hash;
-    json_t *body;
     enum result r;
 
-    if ((r = db_begin(s->db)) != RESULT_OK)
-        return r;
-    r = session_start(s, user->id, user->credential_version, req->user_agent, &cookie, &csrf,
-                      &hash, &entry);
+    r = session_start(s, user->id, user->credential_version, req->user_agent, &started->cookie,
+                      &started->csrf, &started->hash, &started->entry);
     if (r == RESULT_OK)
         r = identity_user_record_login(s, user->id);
     if (r == RESULT_OK)
         r = audit_record_as(s, user->id, "login.succeeded", "user",
                             arena_printf(req->arena, "%lld", (long long)user->id), NULL);
+    return r;
+}
+
+void
+auth_session_send(struct request *req, const struct user_row *user,
+                  const struct auth_session_started *started, int status)
+{
+    struct scope *s = &req->scope;
+    json_t *body;
+
+    session_cache_put(s, started->hash, &started->entry);
+    response_header(req, "Set-Cookie",
+                    session_cookie_header(req->arena, started->cookie,
+                                          started->entry.expires_at - s->now_us / 1000000));
+    body = json_object();
+    json_object_set_new(body, "user", auth_user_json(user->id, user->email, user->display_name,
+                                                     user->role_id, user->role_name));
+    json_object_set_new(body, "csrf_token", json_string(started->csrf));
+    json_object_set_new(body, "expires_at",
+                        json_string(auth_rfc3339(req->arena, started->entry.expires_at)));
+    response_json(req, status, body);
+}
+
+enum result
+auth_start_session(struct request *req, const struct user_row *user, int status)
+{
+    struct scope *s = &req->scope;
+    struct auth_session_started started;
+    enum result r;
+
+    if ((r = db_begin(s->db)) != RESULT_OK)
+        return r;
+    r = auth_session_open(req, user, &started);
     if (r == RESULT_OK)
         r = db_commit(s->db);
     if (r != RESULT_OK) {
         db_rollback(s->db);
         return r;
     }
-    session_cache_put(s, hash, &entry);
-
-    response_header(req, "Set-Cookie",
-                    session_cookie_header(req->arena, cookie, entry.expires_at - s->now_us / 1000000));
-    body = json_object();
-    json_object_set_new(body, "user", auth_user_json(user->id, user->email, user->display_name,
-                                                     user->role_id, user->role_name));
-    json_object_set_new(body, "csrf_token", json_string(csrf));
-    json_object_set_new(body, "expires_at", json_string(auth_rfc3339(req->arena, entry.expires_at)));
-    response_json(req, status, body);
+    auth_session_send(req, user, &started, status);
     return RESULT_OK;
 }
 

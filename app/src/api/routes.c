@@ -6,4 +6,9 @@ routes_register(void)
     router_reset();
     router_add(health_routes);
     router_add(auth_routes);
+    router_add(users_routes);
+    router_add(roles_routes);
+    router_add(tokens_routes);
+    router_add(settings_routes);
+    router_add(audit_routes);
 }

@@ -6,6 +6,11 @@
 
 extern const struct route health_routes[];
 extern const struct route auth_routes[];
+extern const struct route users_routes[];
+extern const struct route roles_routes[];
+extern const struct route tokens_routes[];
+extern const struct route settings_routes[];
+extern const struct route audit_routes[];
 
 /* Registers every route array with the router. */
 void routes_register(void);

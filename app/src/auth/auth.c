@@ -258,6 +258,10 @@ auth_token(struct request *req, const char *token, const char **generation)
 
         cache_del(s->cache, 1, keys);
     }
+    /* A token never grants more than its owner's role grants now, so demoting the owner
+     * limits their tokens on the next request too. */
+    granted &= user.granted;
+    own_only = (own_only | user.own_only) & granted;
     auth_set_actor(req, user_id, &user, granted, own_only, t.role_name, t.role_id);
     ((struct actor *)req->scope.actor)->token_id = t.id;
     return RESULT_OK;

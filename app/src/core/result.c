@@ -14,6 +14,8 @@ result_name(enum result r)
         return "invalid";
     case RESULT_CONFLICT:
         return "conflict";
+    case RESULT_GONE:
+        return "gone";
     case RESULT_UNAUTHENTICATED:
         return "unauthenticated";
     case RESULT_DENIED:

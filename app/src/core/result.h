@@ -11,6 +11,7 @@ enum result {
     RESULT_MALFORMED,             /* the request itself cannot be read: syntax, encoding */
     RESULT_INVALID,               /* input broke a rule; details in the problem */
     RESULT_CONFLICT,              /* the request clashes with the current state */
+    RESULT_GONE,                  /* a one-time link that is unknown, used or expired */
     RESULT_UNAUTHENTICATED,       /* no valid session or token */
     RESULT_DENIED,                /* authenticated, but not allowed */
     RESULT_PRECONDITION_FAILED,   /* If-Match names an older version */

@@ -141,9 +141,11 @@ settings_to_json(const struct settings *st)
 enum result
 settings_update(struct scope *s, const json_t *patch)
 {
+    struct settings current;
     const char *key;
-    json_t *value;
+    json_t *value, *before, *after, *details;
     bool ok = true;
+    enum result r;
 
     if (!json_is_object(patch)) {
         problem_field(s->problem, "", "type", "The body must be a JSON object of settings.");
@@ -161,11 +163,16 @@ settings_update(struct scope *s, const json_t *patch)
     }
     if (!ok)
         return RESULT_INVALID;
+    if ((r = settings_load(s, &current)) != RESULT_OK)
+        return r;
+    before = json_object();
+    after = json_object();
 
     json_object_foreach((json_t *)patch, key, value) {
         struct db_params p;
-        enum result r;
 
+        json_object_set(before, key, current.values[setting_find(key)]);
+        json_object_set(after, key, value);
         db_params_init(&p, s->arena);
         db_param_text(&p, key);
         db_param_json(&p, value);
@@ -177,5 +184,8 @@ settings_update(struct scope *s, const json_t *patch)
         if ((r = db_query(s->db, scope_schema(s), &settings_upsert, &p, NULL)) != RESULT_OK)
             return r;
     }
-    return audit_record(s, "settings.updated", "settings", NULL, json_deep_copy(patch));
+    details = json_object();
+    json_object_set_new(details, "before", before);
+    json_object_set_new(details, "after", after);
+    return audit_record(s, "settings.updated", "settings", NULL, details);
 }

@@ -39,7 +39,8 @@ const json_t *settings_value(const struct settings *st, enum setting_id id);
 json_t *settings_to_json(const struct settings *st);
 
 /*
- * Validates and stores the keys present in patch, in the caller's transaction.
+ * Validates and stores the keys present in patch, in the caller's transaction,
+ * and audits each key's value before and after.
  * Unknown keys and values of the wrong type or out of range are field errors in
  * s->problem (RESULT_INVALID) and nothing is written.
  */

@@ -43,6 +43,23 @@ request_param(const struct request *req, size_t i)
 }
 
 bool
+request_param_id(const struct request *req, size_t i, int64_t *id)
+{
+    const char *text = request_param(req, i);
+    int64_t n = 0;
+
+    if (text == NULL || text[0] < '1' || text[0] > '9' || strlen(text) > 18)
+        return false;
+    for (const char *p = text; *p != '\0'; p++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        n = n * 10 + (*p - '0');
+    }
+    *id = n;
+    return true;
+}
+
+bool
 request_is_safe(const struct request *req)
 {
     return req->method == HTTP_GET || req->method == HTTP_HEAD || req->method == HTTP_OPTIONS;

@@ -66,6 +66,7 @@ struct request {
     struct http_param *cookies;
     size_t cookie_count;
     const char *host;
+    const char *server_port;    /* the port nginx accepted the request on */
     const char *content_type;
     long long content_length;   /* -1 when absent */
     const char *client_addr;
@@ -97,6 +98,12 @@ const char *request_cookie(const struct request *req, const char *name);
 
 /* Returns the route parameter at index i (in pattern order). */
 const char *request_param(const struct request *req, size_t i);
+
+/*
+ * Reads the route parameter at index i as a record id: a positive decimal
+ * integer without sign, leading zeros or other characters. False otherwise.
+ */
+bool request_param_id(const struct request *req, size_t i, int64_t *id);
 
 /* True for GET, HEAD and OPTIONS. */
 bool request_is_safe(const struct request *req);

@@ -18,6 +18,8 @@ http_status(enum result r)
         return 422;
     case RESULT_CONFLICT:
         return 409;
+    case RESULT_GONE:
+        return 410;
     case RESULT_UNAUTHENTICATED:
         return 401;
     case RESULT_DENIED:
@@ -68,6 +70,8 @@ http_reason(int status)
         return "Method Not Allowed";
     case 409:
         return "Conflict";
+    case 410:
+        return "Gone";
     case 412:
         return "Precondition Failed";
     case 413:
@@ -102,6 +106,8 @@ problem_default_title(enum result r)
         return "Validation failed";
     case RESULT_CONFLICT:
         return "Conflict";
+    case RESULT_GONE:
+        return "Gone";
     case RESULT_UNAUTHENTICATED:
         return "Authentication required";
     case RESULT_DENIED:

@@ -52,6 +52,7 @@ transport_read_request(struct request *req, void *transport)
         req->method_name = "GET";
     req->method = http_method_parse(req->method_name);
     req->host = transport_param(req, fr, "HTTP_HOST");
+    req->server_port = transport_param(req, fr, "SERVER_PORT");
     req->content_type = transport_param(req, fr, "CONTENT_TYPE");
     req->client_addr = transport_param(req, fr, "REMOTE_ADDR");
     req->authorization = transport_param(req, fr, "HTTP_AUTHORIZATION");

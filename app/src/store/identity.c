@@ -66,12 +66,33 @@ static struct sql one_time_consume = SQL_STATEMENT(
     " RETURNING user_id");
 static struct sql one_time_cancel = SQL_STATEMENT(
     "UPDATE {tenant}.one_time_tokens SET used_at = " SQL_MICROS("$3")
-    " WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL");
+    " WHERE user_id = $1 AND ($2::text IS NULL OR purpose = $2) AND used_at IS NULL");
 static struct sql user_activate = SQL_STATEMENT(
     "UPDATE {tenant}.users SET status = 'active', display_name = coalesce($2, display_name),"
     " password_hash = $3, credential_version = credential_version + 1, version = version + 1,"
     " updated_at = " SQL_MICROS("$4") " WHERE id = $1 AND status <> 'deactivated'"
     " RETURNING credential_version");
+
+#define USER_JSON_COLUMNS                                                                     \
+    "u.id, u.email, u.display_name, u.status, json_build_object('id', r.id, 'name', r.name) AS role,"\
+    " u.last_login_at, u.created_at, u.updated_at, u.version"
+
+static struct sql user_json = SQL_STATEMENT(
+    "SELECT " USER_JSON_COLUMNS " FROM {tenant}.users u JOIN {tenant}.roles r ON r.id = u.role_id"
+    " WHERE u.id = $1");
+static struct sql user_list = SQL_STATEMENT(
+    "SELECT " USER_JSON_COLUMNS " FROM {tenant}.users u JOIN {tenant}.roles r ON r.id = u.role_id"
+    " WHERE ($1::text IS NULL OR u.status = $1) AND ($2::bigint IS NULL OR u.role_id = $2)"
+    " AND u.id > $3 ORDER BY u.id LIMIT $4");
+/* ORDER BY comes before the row locks, so every caller locks in the same order. */
+static struct sql admins_lock = SQL_STATEMENT(
+    "SELECT u.id FROM {tenant}.users u JOIN {tenant}.roles r ON r.id = u.role_id"
+    " WHERE r.built_in AND r.name = 'Administrator' AND u.status = 'active'"
+    " ORDER BY u.id FOR UPDATE OF u");
+static struct sql user_update = SQL_STATEMENT(
+    "UPDATE {tenant}.users SET display_name = $2, role_id = $3, status = $4,"
+    " credential_version = credential_version + CASE WHEN $5 THEN 1 ELSE 0 END,"
+    " version = version + 1, updated_at = " SQL_MICROS("$6") " WHERE id = $1 RETURNING version");
 
 static const char *
 copy_value(struct scope *s, const PGresult *res, int row, int col)
@@ -427,6 +448,88 @@ identity_user_activate(struct scope *s, int64_t id, const char *display_name,
     r = PQntuples(res) == 1 ? RESULT_OK : RESULT_NOT_FOUND;
     if (r == RESULT_OK && credential_version != NULL)
         *credential_version = (int)db_value_int(res, 0, 0);
+    PQclear(res);
+    return r;
+}
+
+enum result
+identity_user_json(struct scope *s, int64_t id, json_t **out)
+{
+    struct db_params p;
+    PGresult *res;
+    enum result r;
+
+    db_params_init(&p, s->arena);
+    db_param_int(&p, id);
+    if ((r = db_query(s->db, scope_schema(s), &user_json, &p, &res)) != RESULT_OK)
+        return r;
+    r = PQntuples(res) == 1 ? RESULT_OK : RESULT_NOT_FOUND;
+    if (r == RESULT_OK)
+        *out = db_row_json(res, 0);
+    PQclear(res);
+    return r;
+}
+
+enum result
+identity_user_list(struct scope *s, const struct identity_user_filter *f, json_t **out)
+{
+    struct db_params p;
+    PGresult *res;
+    enum result r;
+
+    db_params_init(&p, s->arena);
+    db_param_text(&p, f->status);
+    if (f->role_id > 0)
+        db_param_int(&p, f->role_id);
+    else
+        db_param_text(&p, NULL);
+    db_param_int(&p, f->after_id);
+    db_param_int(&p, f->limit);
+    if ((r = db_query(s->db, scope_schema(s), &user_list, &p, &res)) != RESULT_OK)
+        return r;
+    *out = json_array();
+    for (int i = 0; i < PQntuples(res); i++)
+        json_array_append_new(*out, db_row_json(res, i));
+    PQclear(res);
+    return RESULT_OK;
+}
+
+enum result
+identity_admins_lock(struct scope *s, int64_t **ids, int *count)
+{
+    PGresult *res;
+    enum result r;
+
+    if ((r = db_query(s->db, scope_schema(s), &admins_lock, NULL, &res)) != RESULT_OK)
+        return r;
+    *count = PQntuples(res);
+    *ids = arena_calloc(s->arena, (size_t)*count + 1, sizeof(int64_t));
+    for (int i = 0; i < *count; i++)
+        (*ids)[i] = db_value_int(res, i, 0);
+    PQclear(res);
+    return RESULT_OK;
+}
+
+enum result
+identity_user_update(struct scope *s, int64_t id, const char *display_name, int64_t role_id,
+                     const char *status, bool end_credentials, int *version)
+{
+    struct db_params p;
+    PGresult *res;
+    enum result r;
+
+    db_params_init(&p, s->arena);
+    db_param_int(&p, id);
+    db_param_text(&p, display_name);
+    db_param_int(&p, role_id);
+    db_param_text(&p, status);
+    db_param_bool(&p, end_credentials);
+    db_param_int(&p, s->now_us);
+    if ((r = db_query(s->db, scope_schema(s), &user_update, &p, &res)) != RESULT_OK)
+        return r;
+    r = PQntuples(res) == 1 ? RESULT_OK : RESULT_NOT_FOUND;
+    if (r == RESULT_OK)
+        *version = (int)db_value_int(res, 0, 0);
     PQclear(res);
     return r;
 }

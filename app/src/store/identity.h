@@ -92,7 +92,7 @@ enum result identity_one_time_insert(struct scope *s, int64_t user_id, const cha
 enum result identity_one_time_consume(struct scope *s, const char *token_hash, const char *purpose,
                                       int64_t *user_id);
 
-/* Ends every unused one-time token of a user for a purpose. */
+/* Ends every unused one-time token of a user for a purpose, or of every purpose when NULL. */
 enum result identity_one_time_cancel(struct scope *s, int64_t user_id, const char *purpose);
 
 enum result identity_user_activate(struct scope *s, int64_t id, const char *display_name,
@@ -100,5 +100,41 @@ enum result identity_user_activate(struct scope *s, int64_t id, const char *disp
 
 enum result identity_token_by_hash(struct scope *s, const char *token_hash, struct token_row *out);
 enum result identity_token_touch(struct scope *s, int64_t id);
+
+/* Filters of a user list. NULL or 0 matches every user. */
+struct identity_user_filter {
+    const char *status;
+    int64_t role_id;
+    int64_t after_id;  /* keyset pagination: only ids above this one */
+    int limit;
+};
+
+/*
+ * Returns a user as the API shows it: id, email, display_name, status,
+ * role {id, name}, last_login_at, created_at, updated_at and version. Never the
+ * password hash or credential version. RESULT_NOT_FOUND when no such user.
+ */
+enum result identity_user_json(struct scope *s, int64_t id, json_t **out);
+
+/* Returns up to f->limit users in id order, each as identity_user_json() shows it. */
+enum result identity_user_list(struct scope *s, const struct identity_user_filter *f, json_t **out);
+
+/*
+ * Locks the rows of every active user holding the built-in Administrator role,
+ * in id order, inside the caller's transaction, and returns their ids in an
+ * arena array. Every change that can remove an administrator takes these locks
+ * before any other user row. Two such changes then wait for each other instead
+ * of both counting the same administrators, and do not deadlock each other.
+ */
+enum result identity_admins_lock(struct scope *s, int64_t **ids, int *count);
+
+/*
+ * Writes a user's display name, role and status, raises its version and returns
+ * the new version. With end_credentials it also raises the credential version,
+ * which ends every session and API token of the user.
+ */
+enum result identity_user_update(struct scope *s, int64_t id, const char *display_name,
+                                 int64_t role_id, const char *status, bool end_credentials,
+                                 int *version);
 
 #endif

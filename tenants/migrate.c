@@ -430,10 +430,6 @@ migrate_parallel(struct tool *t, const struct migration_set *set, struct target 
 
             close(pipe_fds[0]);
             setvbuf(out, NULL, _IOLBF, 0);
-            /* The migration set and the targets live in the tool's arena, so per-tenant
-             * work gets an arena of its own to reset. The old chunks stay allocated
-             * until the worker exits. */
-            arena_init(&t->arena, 1 << 16);
             for (size_t i = (size_t)w; i < count; i += (size_t)jobs) {
                 migrate_tenant(t, set, &targets[i], i, role, out);
                 arena_reset(&t->scratch);

@@ -428,12 +428,17 @@ migrate_parallel(struct tool *t, const struct migration_set *set, struct target 
         if (pids[w] == 0) {
             FILE *out = fdopen(pipe_fds[1], "w");
 
+            /* The set, targets and role live in t->arena: give each tenant a fresh arena. */
+            struct arena shared = t->arena;
+
             close(pipe_fds[0]);
             setvbuf(out, NULL, _IOLBF, 0);
             for (size_t i = (size_t)w; i < count; i += (size_t)jobs) {
+                arena_init(&t->arena, 8192);
                 migrate_tenant(t, set, &targets[i], i, role, out);
-                arena_reset(&t->arena);
+                arena_destroy(&t->arena);
             }
+            t->arena = shared;
             fclose(out);
             db_free(t->db);
             _exit(0);

@@ -6,6 +6,8 @@
 
 extern const struct route health_routes[];
 extern const struct route auth_routes[];
+extern const struct route customer_routes[];
+extern const struct route prospect_routes[];
 
 /* Registers every route array with the router. */
 void routes_register(void);

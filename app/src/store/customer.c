@@ -778,12 +778,18 @@ customer_store_list(struct scope *s, const struct customer_list_query *q, json_t
     unsigned flags;
     size_t shape;
 
+    /*
+     * The inner query finds the page's ids through the indexes; only those rows
+     * are then read in full. Reading every matching row in full before the sort
+     * made a search with 16,000 matches in a million records take 50 ms.
+     */
     buf_init(&b.text, s->arena, 4096);
     db_params_init(&b.params, s->arena);
     customer_bind_lifecycles(&b.params, q->visibility);
     buf_puts(&b.text,
              "SELECT " CUSTOMER_COLUMNS ", " CUSTOMER_CONTACTS("$1", "$2", "$3", "$4"));
-    buf_printf(&b.text, ", %s AS sort_key" CUSTOMER_FROM, sort->output);
+    buf_printf(&b.text, ", %s AS sort_key FROM (SELECT c.id FROM {tenant}.customers c",
+               sort->output);
     flags = list_where(&b, s, q);
     if (q->sort == CUSTOMER_SORT_CODE)
         buf_printf(&b.text, " AND %s IS NOT NULL", sort->column);
@@ -796,8 +802,11 @@ customer_store_list(struct scope *s, const struct customer_list_query *q, json_t
         buf_printf(&b.text, "%s%s, %s::bigint)", key, hole + 2,
                    list_param(&b, arena_printf(s->arena, "%lld", (long long)q->after_id)));
     }
-    buf_printf(&b.text, " ORDER BY %s %s, c.id %s LIMIT %s", sort->column, direction, direction,
-               list_param(&b, arena_printf(s->arena, "%d", q->limit)));
+    buf_printf(&b.text, " ORDER BY %s %s, c.id %s LIMIT %s) page", sort->column, direction,
+               direction, list_param(&b, arena_printf(s->arena, "%d", q->limit)));
+    buf_printf(&b.text, " JOIN {tenant}.customers c ON c.id = page.id"
+               " LEFT JOIN {tenant}.users o ON o.id = c.owner_id ORDER BY %s %s, c.id %s",
+               sort->column, direction, direction);
 
     shape = (size_t)q->population +
             3 * ((size_t)q->sort +

@@ -11,7 +11,7 @@ WARN := -Wall -Wextra -Werror -Wformat=2 -Wno-format-nonliteral
 PKGS := libpq hiredis jansson inih libargon2 libutf8proc fcgi icu-uc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-LIBS := $(PKG_LIBS) -lmbedcrypto -lcsv -lphonenumber -lz -lstdc++ -lm
+LIBS := $(PKG_LIBS) -lmbedcrypto -lcsv -lphonenumber -lprotobuf -lz -lstdc++ -lm
 TEST_LIBS := -lcriterion -lcurl -lyaml
 
 ifeq ($(BUILD),sanitize)

@@ -39,6 +39,8 @@ audit_time_filter(struct request *req, const char *name, const char **out)
     return false;
 }
 
+static const struct paging_sort audit_order[] = {{"occurred_at", PAGING_KEY_INTEGER}, {NULL, 0}};
+
 static enum result
 audit_browse(struct request *req)
 {
@@ -48,8 +50,8 @@ audit_browse(struct request *req)
     json_t *rows;
     enum result r;
 
-    if (paging_parse(req, audit_filters, &paging) != RESULT_OK)
-        ok = false;
+    ok = paging_check_parameters(req, audit_filters) == RESULT_OK;
+    ok = paging_parse(req, audit_order, "-occurred_at", &paging) == RESULT_OK && ok;
     ok = audit_text_filter(req, "action", &filter.action) && ok;
     ok = audit_text_filter(req, "target_type", &filter.target_type) && ok;
     ok = audit_text_filter(req, "target_id", &filter.target_id) && ok;
@@ -58,10 +60,11 @@ audit_browse(struct request *req)
     if (paging_query_int(req, "actor", 1, INT64_MAX, &filter.actor_user_id, &present) != RESULT_OK)
         ok = false;
     if (!ok)
-        return RESULT_INVALID;
+        return response_fail(req, RESULT_MALFORMED, "invalid_parameter",
+                             "A query parameter is not valid; see errors.");
 
-    filter.after = paging.after;
-    filter.after_micros = paging.after_position;
+    filter.after = paging.has_cursor;
+    filter.after_micros = paging_after_integer(&paging);
     filter.after_id = paging.after_id;
     filter.limit = paging.limit + 1;
     if ((r = audit_list(&req->scope, &filter, &rows)) != RESULT_OK)

@@ -11,4 +11,6 @@ routes_register(void)
     router_add(tokens_routes);
     router_add(settings_routes);
     router_add(audit_routes);
+    router_add(customer_routes);
+    router_add(prospect_routes);
 }

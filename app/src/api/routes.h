@@ -11,6 +11,8 @@ extern const struct route roles_routes[];
 extern const struct route tokens_routes[];
 extern const struct route settings_routes[];
 extern const struct route audit_routes[];
+extern const struct route customer_routes[];
+extern const struct route prospect_routes[];
 
 /* Registers every route array with the router. */
 void routes_register(void);

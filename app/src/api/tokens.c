@@ -66,20 +66,22 @@ tokens_create(struct request *req)
     return RESULT_OK;
 }
 
+static const struct paging_sort token_order[] = {{"id", PAGING_KEY_INTEGER}, {NULL, 0}};
+
 static enum result
 tokens_index(struct request *req)
 {
     struct tokens_filter filter = {0};
     struct paging paging;
     const char *status = request_query(req, "status");
-    bool present, ok = true;
+    bool present, ok;
     json_t *rows;
     enum result r;
 
-    if (paging_parse(req, token_filters, &paging) != RESULT_OK)
-        ok = false;
-    if (paging_query_int(req, "user_id", 1, INT64_MAX, &filter.user_id, &present) != RESULT_OK)
-        ok = false;
+    /* Newest first: the cursor's row and everything after it have smaller ids. */
+    ok = paging_check_parameters(req, token_filters) == RESULT_OK;
+    ok = paging_parse(req, token_order, "-id", &paging) == RESULT_OK && ok;
+    ok = paging_query_int(req, "user_id", 1, INT64_MAX, &filter.user_id, &present) == RESULT_OK && ok;
     if (status != NULL) {
         bool known = false;
 
@@ -91,10 +93,11 @@ tokens_index(struct request *req)
         }
     }
     if (!ok)
-        return RESULT_INVALID;
+        return response_fail(req, RESULT_MALFORMED, "invalid_parameter",
+                             "A query parameter is not valid; see errors.");
 
     filter.status = status;
-    filter.before_id = paging.after ? paging.after_id : 0;
+    filter.before_id = paging.has_cursor ? paging.after_id : 0;
     filter.limit = paging.limit + 1;
     if ((r = tokens_list(&req->scope, &filter, &rows)) != RESULT_OK)
         return r;

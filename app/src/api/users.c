@@ -160,20 +160,21 @@ users_invite(struct request *req)
     return users_send_link(req, "invitation", "invitation_url", token, STAFF_INVITATION_HOURS, body);
 }
 
+static const struct paging_sort user_order[] = {{"id", PAGING_KEY_INTEGER}, {NULL, 0}};
+
 static enum result
 users_list(struct request *req)
 {
     struct identity_user_filter filter = {0};
     struct paging paging;
     const char *status = request_query(req, "status");
-    bool present, ok = true;
+    bool present, ok;
     json_t *rows;
     enum result r;
 
-    if (paging_parse(req, user_filters, &paging) != RESULT_OK)
-        ok = false;
-    if (paging_query_int(req, "role_id", 1, INT64_MAX, &filter.role_id, &present) != RESULT_OK)
-        ok = false;
+    ok = paging_check_parameters(req, user_filters) == RESULT_OK;
+    ok = paging_parse(req, user_order, "id", &paging) == RESULT_OK && ok;
+    ok = paging_query_int(req, "role_id", 1, INT64_MAX, &filter.role_id, &present) == RESULT_OK && ok;
     if (status != NULL) {
         bool known = false;
 
@@ -185,10 +186,11 @@ users_list(struct request *req)
         }
     }
     if (!ok)
-        return RESULT_INVALID;
+        return response_fail(req, RESULT_MALFORMED, "invalid_parameter",
+                             "A query parameter is not valid; see errors.");
 
     filter.status = status;
-    filter.after_id = paging.after ? paging.after_id : 0;
+    filter.after_id = paging.has_cursor ? paging.after_id : 0;
     filter.limit = paging.limit + 1;
     if ((r = identity_user_list(&req->scope, &filter, &rows)) != RESULT_OK)
         return r;

@@ -112,8 +112,7 @@ tenant_from_row(const PGresult *res, int row, struct tenant *out)
     tenant_finish(out, (int)db_value_int(res, row, 11));
 }
 
-/* Serialises a tenant for the Redis cache. */
-static char *
+char *
 tenant_encode(struct arena *a, const struct tenant *t, size_t *len)
 {
     struct arena *previous = json_use_arena(a);
@@ -137,7 +136,7 @@ tenant_encode(struct arena *a, const struct tenant *t, size_t *len)
     return text;
 }
 
-static bool
+bool
 tenant_decode(struct arena *a, const char *text, size_t len, struct tenant *t)
 {
     struct arena *previous = json_use_arena(a);

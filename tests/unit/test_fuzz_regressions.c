@@ -7,6 +7,7 @@
 
 #include "core/arena.h"
 #include "core/json.h"
+#include "core/validate.h"
 #include "tenant/host.h"
 
 static struct arena arena;
@@ -39,4 +40,18 @@ Test(fuzz_regressions, host_two_trailing_dots_rejected)
     cr_assert_not(host_normalize("acme.example.com..:443", out, sizeof(out)));
     cr_assert(host_normalize("acme.example.com.:443", out, sizeof(out)));
     cr_assert_str_eq(out, "acme.example.com");
+}
+
+/*
+ * text: "2023-02-04T 9:30:00Z" passed as a timestamp because sscanf's %2d skips
+ * a space, and "-1" passed as an hour because it takes a sign.
+ */
+Test(fuzz_regressions, timestamp_time_needs_digits)
+{
+    cr_assert_not(validate_timestamp("2023-02-04T 9:30:00Z"));
+    cr_assert_not(validate_timestamp("2026-12-04T-1:-1:-1Z"));
+    cr_assert_not(validate_timestamp("2026-12-04T09:+3:00Z"));
+    cr_assert_not(validate_timestamp("2026-12-04T09:30: 0+02:00"));
+    cr_assert(validate_timestamp("2026-12-04T09:30:00Z"));
+    cr_assert(validate_timestamp("2026-12-04t23:59:60.5-01:30"));
 }

@@ -120,6 +120,13 @@ validate_timestamp(const char *s)
     date[10] = '\0';
     if (!validate_date(date) || (s[10] != 'T' && s[10] != 't'))
         return false;
+    /* sscanf's %2d also takes a sign or a leading space, so check for digits first. */
+    for (size_t i = 11; i < 19; i++) {
+        bool colon = i == 13 || i == 16;
+
+        if (colon ? s[i] != ':' : !(s[i] >= '0' && s[i] <= '9'))
+            return false;
+    }
     if (sscanf(s + 11, "%2d:%2d:%2d%n", &hh, &mm, &ss, &n) != 3 || n != 8)
         return false;
     if (hh > 23 || mm > 59 || ss > 60 || s[13] != ':' || s[16] != ':')

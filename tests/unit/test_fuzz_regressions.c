@@ -8,6 +8,7 @@
 #include "core/arena.h"
 #include "core/json.h"
 #include "core/validate.h"
+#include "tenant/tenant.h"
 #include "tenant/host.h"
 
 static struct arena arena;
@@ -54,4 +55,59 @@ Test(fuzz_regressions, timestamp_time_needs_digits)
     cr_assert_not(validate_timestamp("2026-12-04T09:30: 0+02:00"));
     cr_assert(validate_timestamp("2026-12-04T09:30:00Z"));
     cr_assert(validate_timestamp("2026-12-04t23:59:60.5-01:30"));
+}
+
+/* Builds a tenant's Redis entry with the given name and time zone. */
+static char *
+tenant_entry(const char *name, const char *time_zone)
+{
+    return arena_printf(&arena,
+                        "{\"id\":13,\"slug\":\"tokyo\",\"name\":\"%s\","
+                        "\"schema\":\"tenant_000013\",\"status\":\"active\","
+                        "\"code_prefix\":\"CUS-\",\"prospect_prefix\":\"PRO-\","
+                        "\"case_prefix\":\"CASE-\",\"time_zone\":\"%s\","
+                        "\"currency\":\"JPY\",\"country\":\"JP\",\"version\":1}",
+                        name, time_zone);
+}
+
+/*
+ * cache_entries: a display name of 199 characters (595 bytes of UTF-8, within
+ * the 200 characters control.tenants allows) was cut at 255 bytes inside a
+ * character. Encoding the tenant again then dropped the name, because the cut
+ * text is not UTF-8.
+ */
+Test(fuzz_regressions, tenant_long_name_kept_whole)
+{
+    struct buf name;
+    struct tenant t, again;
+    char *entry, *text;
+    size_t len;
+
+    buf_init(&name, &arena, 1024);
+    buf_puts(&name, "A");
+    for (int i = 0; i < 99; i++)
+        buf_puts(&name, "\xe6\x9d\xb1\xe4\xba\xac"); /* 東京 */
+    entry = tenant_entry(name.data, "Asia/Tokyo");
+
+    cr_assert(tenant_decode(&arena, entry, strlen(entry), &t));
+    cr_assert_str_eq(t.display_name, name.data);
+    text = tenant_encode(&arena, &t, &len);
+    cr_assert(tenant_decode(&arena, text, len, &again));
+    cr_assert_str_eq(again.display_name, name.data);
+}
+
+/* cache_entries: a corrupt entry whose text does not fit the tenant is not used. */
+Test(fuzz_regressions, tenant_oversized_field_rejected)
+{
+    struct buf zone;
+    struct tenant t;
+    char *entry;
+
+    /* 80 bytes for a field of 63, so a cut would also split a character. */
+    buf_init(&zone, &arena, 256);
+    for (int i = 0; i < 40; i++)
+        buf_puts(&zone, "\xc3\xa9"); /* é */
+    entry = tenant_entry("Tokyo", zone.data);
+
+    cr_assert_not(tenant_decode(&arena, entry, strlen(entry), &t));
 }

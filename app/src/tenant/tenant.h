@@ -51,8 +51,9 @@ char *tenant_encode(struct arena *a, const struct tenant *t, size_t *len);
 
 /*
  * Parses a tenant's Redis entry into *t, allocating from a. Returns false for an
- * entry that is not such JSON, lacks the status or schema, or has no positive id,
- * and the caller then reads the control plane. Entries can be corrupt, so any
+ * entry that is not such JSON, lacks the status or schema, has no positive id or
+ * has text too long for struct tenant, and the caller then reads the control
+ * plane. Entries can be corrupt, so any
  * bytes are valid input.
  */
 bool tenant_decode(struct arena *a, const char *text, size_t len, struct tenant *t);

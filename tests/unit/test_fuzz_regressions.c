@@ -57,6 +57,15 @@ Test(fuzz_regressions, timestamp_time_needs_digits)
     cr_assert(validate_timestamp("2026-12-04t23:59:60.5-01:30"));
 }
 
+/* text: the offset "+02:0:" passed because only its characters were checked. */
+Test(fuzz_regressions, timestamp_offset_needs_digits)
+{
+    cr_assert_not(validate_timestamp("2036-12-04T09:30:00.1+02:0:"));
+    cr_assert_not(validate_timestamp("2036-12-04T09:30:00+0::00"));
+    cr_assert_not(validate_timestamp("2036-12-04T09:30:00+02:+1"));
+    cr_assert(validate_timestamp("2036-12-04T09:30:00.1+02:00"));
+}
+
 /* Builds a tenant's Redis entry with the given name and time zone. */
 static char *
 tenant_entry(const char *name, const char *time_zone)

@@ -23,7 +23,7 @@ else ifeq ($(BUILD),fuzz)
 CC := clang
 CXX := clang++
 OPT := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
-	-fno-sanitize-recover=undefined
+	-fno-sanitize-recover=undefined -DARENA_POISON
 FUZZ_LDFLAGS := -fsanitize=fuzzer,address,undefined
 else
 OPT := -O2 -g

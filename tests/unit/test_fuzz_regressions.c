@@ -8,8 +8,8 @@
 #include "core/arena.h"
 #include "core/json.h"
 #include "core/validate.h"
-#include "tenant/tenant.h"
 #include "tenant/host.h"
+#include "tenant/tenant.h"
 
 static struct arena arena;
 

@@ -1,6 +1,8 @@
 # Lendastack CRM. `make run` starts a demo; `make test` runs every suite.
 # BUILD=release (default, optimised) or BUILD=sanitize (ASan + UBSan) picks the
 # output folder build/$(BUILD); `make sanitize` is a shorthand for the latter.
+# BUILD=fuzz compiles with clang for libFuzzer; `make fuzz` builds and runs the
+# fuzz targets of tests/fuzz (see tests/fuzz/README.md).
 
 BUILD ?= release
 OUT := build/$(BUILD)
@@ -16,6 +18,13 @@ TEST_LIBS := -lcriterion -lcurl -lyaml
 
 ifeq ($(BUILD),sanitize)
 OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else ifeq ($(BUILD),fuzz)
+# Objects get coverage instrumentation; only the fuzz targets link libFuzzer itself.
+CC := clang
+CXX := clang++
+OPT := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined -DARENA_POISON
+FUZZ_LDFLAGS := -fsanitize=fuzzer,address,undefined
 else
 OPT := -O2 -g
 endif
@@ -34,14 +43,16 @@ UNIT_C := $(shell find tests/unit -name '*.c' | sort)
 SUPPORT_C := $(shell find tests/support -name '*.c' | sort)
 INTEGRATION_C := $(shell find tests/integration -name '*.c' | sort) $(SUPPORT_C)
 FAULT_C := $(shell find tests/faults -name '*.c' | sort) $(SUPPORT_C)
+FUZZ_C := $(shell find tests/fuzz -maxdepth 1 -name '*.c' | sort)
 
 SERVER := $(OUT)/lendastack-server
 TENANT_TOOL := $(OUT)/lendastack-tenant
 UNIT_TESTS := $(OUT)/unit-tests
 INTEGRATION_TESTS := $(OUT)/integration-tests
 FAULT_TESTS := $(OUT)/fault-tests
+FUZZ_TARGETS := $(FUZZ_C:tests/fuzz/%.c=$(OUT)/fuzz/%)
 
-.PHONY: all sanitize run test unit-test clean fuzz bench deps
+.PHONY: all sanitize run test unit-test clean fuzz fuzz-targets bench deps
 .DEFAULT_GOAL := all
 
 all: $(SERVER) $(TENANT_TOOL) $(UNIT_TESTS) $(INTEGRATION_TESTS) $(FAULT_TESTS)
@@ -73,6 +84,14 @@ $(FAULT_TESTS): $(FAULT_C:%.c=$(OUT)/obj/%.o) $(OUT)/libapp.a
 	@echo "  LINK  $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
 
+# One libFuzzer program per file in tests/fuzz, named after the file. Its object
+# is kept, or make would delete it as an intermediate file and rebuild it each time.
+.SECONDARY: $(FUZZ_C:%.c=$(OUT)/obj/%.o)
+$(OUT)/fuzz/%: $(OUT)/obj/tests/fuzz/%.o $(TENANT_LIB_OBJ) $(OUT)/libapp.a
+	@mkdir -p $(@D)
+	@echo "  LINK  $@"
+	@$(CC) $(FUZZ_LDFLAGS) -o $@ $^ $(LIBS)
+
 $(OUT)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	@echo "  CC    $<"
@@ -102,8 +121,17 @@ test: deps
 unit-test: all
 	$(UNIT_TESTS)
 
+# Builds and runs every fuzz target for FUZZ_SECONDS each (tests/fuzz/run).
 fuzz:
 	@tests/fuzz/run
+
+# The fuzz targets are always built in build/fuzz, whatever BUILD says.
+ifeq ($(BUILD),fuzz)
+fuzz-targets: $(FUZZ_TARGETS)
+else
+fuzz-targets:
+	@$(MAKE) --no-print-directory BUILD=fuzz fuzz-targets
+endif
 
 bench: deps
 	@$(MAKE) --no-print-directory BUILD=release all

@@ -21,7 +21,7 @@ enum tenant_status { TENANT_ACTIVE, TENANT_SUSPENDED, TENANT_DELETED };
 struct tenant {
     int64_t id;
     char slug[64];
-    char display_name[256];
+    char display_name[801];  /* 200 characters (control.tenants), 4 bytes each at most */
     char schema_name[32];
     char schema_ident[40];   /* schema_name in double quotes */
     enum tenant_status status;

@@ -107,6 +107,21 @@ validate_date(const char *s)
     return y >= 1 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
 }
 
+/*
+ * True when s starts with layout, where 'd' stands for a digit and every other
+ * character for itself. sscanf's %2d also takes a sign or a leading space, so
+ * the digits are checked with this before sscanf reads the numbers.
+ */
+static bool
+matches_layout(const char *s, const char *layout)
+{
+    for (; *layout != '\0'; s++, layout++) {
+        if (*layout == 'd' ? !(*s >= '0' && *s <= '9') : *s != *layout)
+            return false;
+    }
+    return true;
+}
+
 bool
 validate_timestamp(const char *s)
 {
@@ -119,6 +134,8 @@ validate_timestamp(const char *s)
     memcpy(date, s, 10);
     date[10] = '\0';
     if (!validate_date(date) || (s[10] != 'T' && s[10] != 't'))
+        return false;
+    if (!matches_layout(s + 11, "dd:dd:dd"))
         return false;
     if (sscanf(s + 11, "%2d:%2d:%2d%n", &hh, &mm, &ss, &n) != 3 || n != 8)
         return false;
@@ -134,11 +151,10 @@ validate_timestamp(const char *s)
     }
     if (*p == 'Z' || *p == 'z')
         return p[1] == '\0';
-    if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':') {
+    if ((*p == '+' || *p == '-') && strlen(p) == 6 && matches_layout(p + 1, "dd:dd")) {
         int oh, om;
 
-        return sscanf(p + 1, "%2d:%2d", &oh, &om) == 2 && oh <= 23 && om <= 59 &&
-               strspn(p + 1, "0123456789:") == 5;
+        return sscanf(p + 1, "%2d:%2d", &oh, &om) == 2 && oh <= 23 && om <= 59;
     }
     return false;
 }

@@ -33,7 +33,8 @@ host_normalize(const char *host, char *out, size_t out_size)
         out[i] = c;
     }
     out[len] = '\0';
-    if (out[0] == '.' || out[0] == '-' || strstr(out, "..") != NULL)
+    /* A dot left at the end means the host ended in two dots: an empty label. */
+    if (out[0] == '.' || out[0] == '-' || out[len - 1] == '.' || strstr(out, "..") != NULL)
         return false;
     return true;
 }

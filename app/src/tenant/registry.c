@@ -80,10 +80,13 @@ tenant_host_key(struct arena *a, const char *host)
     return arena_printf(a, "ctl:host:%s", host);
 }
 
-static void
+/* Copies src, or "" for NULL, into dst. Returns false when src was cut to fit. */
+static bool
 copy_field(char *dst, size_t size, const char *src)
 {
-    snprintf(dst, size, "%s", src != NULL ? src : "");
+    int n = snprintf(dst, size, "%s", src != NULL ? src : "");
+
+    return n >= 0 && (size_t)n < size;
 }
 
 static void
@@ -114,8 +117,7 @@ tenant_from_row(const PGresult *res, int row, struct tenant *out)
     tenant_finish(out, (int)db_value_int(res, row, 11));
 }
 
-/* Serialises a tenant for the Redis cache. */
-static char *
+char *
 tenant_encode(struct arena *a, const struct tenant *t, size_t *len)
 {
     struct arena *previous = json_use_arena(a);
@@ -139,7 +141,7 @@ tenant_encode(struct arena *a, const struct tenant *t, size_t *len)
     return text;
 }
 
-static bool
+bool
 tenant_decode(struct arena *a, const char *text, size_t len, struct tenant *t)
 {
     struct arena *previous = json_use_arena(a);
@@ -151,17 +153,19 @@ tenant_decode(struct arena *a, const char *text, size_t len, struct tenant *t)
     if (json_is_object(o) && (status = json_str(o, "status")) != NULL &&
         tenant_status_parse(status, &t->status) && json_str(o, "schema") != NULL) {
         t->id = json_int(o, "id", 0);
-        copy_field(t->slug, sizeof(t->slug), json_str(o, "slug"));
-        copy_field(t->display_name, sizeof(t->display_name), json_str(o, "name"));
-        copy_field(t->schema_name, sizeof(t->schema_name), json_str(o, "schema"));
-        copy_field(t->code_prefix, sizeof(t->code_prefix), json_str(o, "code_prefix"));
-        copy_field(t->prospect_prefix, sizeof(t->prospect_prefix), json_str(o, "prospect_prefix"));
-        copy_field(t->case_prefix, sizeof(t->case_prefix), json_str(o, "case_prefix"));
-        copy_field(t->time_zone, sizeof(t->time_zone), json_str(o, "time_zone"));
-        copy_field(t->currency, sizeof(t->currency), json_str(o, "currency"));
-        copy_field(t->country, sizeof(t->country), json_str(o, "country"));
+        /* Text that does not fit is corrupt, and cutting it could split a character. */
+        ok = copy_field(t->slug, sizeof(t->slug), json_str(o, "slug")) &&
+             copy_field(t->display_name, sizeof(t->display_name), json_str(o, "name")) &&
+             copy_field(t->schema_name, sizeof(t->schema_name), json_str(o, "schema")) &&
+             copy_field(t->code_prefix, sizeof(t->code_prefix), json_str(o, "code_prefix")) &&
+             copy_field(t->prospect_prefix, sizeof(t->prospect_prefix),
+                        json_str(o, "prospect_prefix")) &&
+             copy_field(t->case_prefix, sizeof(t->case_prefix), json_str(o, "case_prefix")) &&
+             copy_field(t->time_zone, sizeof(t->time_zone), json_str(o, "time_zone")) &&
+             copy_field(t->currency, sizeof(t->currency), json_str(o, "currency")) &&
+             copy_field(t->country, sizeof(t->country), json_str(o, "country"));
         tenant_finish(t, (int)json_int(o, "version", 0));
-        ok = t->id > 0;
+        ok = ok && t->id > 0;
     }
     json_use_arena(previous);
     return ok;

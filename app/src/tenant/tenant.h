@@ -43,6 +43,21 @@ void tenant_cache_clear(void);
 /* Returns the Redis key caching the tenant of a normalised host. */
 char *tenant_host_key(struct arena *a, const char *host);
 
+/*
+ * Serialises a tenant as JSON for its Redis entry, into a. Returns the text and
+ * sets *len to its length.
+ */
+char *tenant_encode(struct arena *a, const struct tenant *t, size_t *len);
+
+/*
+ * Parses a tenant's Redis entry into *t, allocating from a. Returns false for an
+ * entry that is not such JSON, lacks the status or schema, has no positive id or
+ * has text too long for struct tenant, and the caller then reads the control
+ * plane. Entries can be corrupt, so any
+ * bytes are valid input.
+ */
+bool tenant_decode(struct arena *a, const char *text, size_t len, struct tenant *t);
+
 /* Reads a tenant's row from the control plane by slug into *out. */
 enum result tenant_load_by_slug(struct db *db, const char *slug, struct tenant *out);
 

@@ -17,7 +17,8 @@ LIBS := $(PKG_LIBS) -lmbedcrypto -lcsv -lphonenumber -lprotobuf -lz -lstdc++ -lm
 TEST_LIBS := -lcriterion -lcurl -lyaml
 
 ifeq ($(BUILD),sanitize)
-OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined \
+	-DARENA_POISON
 else ifeq ($(BUILD),fuzz)
 # Objects get coverage instrumentation; only the fuzz targets link libFuzzer itself.
 CC := clang

@@ -8,10 +8,8 @@
 /*
  * With ARENA_POISON and AddressSanitizer, free chunk space is poisoned and a
  * poisoned gap follows each allocation. ASan then reports a read or write past
- * an allocation, or after arena_reset, as it would for malloc and free.
- * NOTE: only the fuzz build sets ARENA_POISON. The tenant command still uses
- * memory after arena_reset (targets in migrate_parallel, the manifest in
- * archive_import), so the sanitize build would fail its integration suite.
+ * an allocation, or after arena_reset, as it would for malloc and free. The
+ * sanitize and fuzz builds set ARENA_POISON.
  */
 #ifdef ARENA_POISON
 #include <sanitizer/asan_interface.h>

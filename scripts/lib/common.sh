@@ -105,28 +105,34 @@ terminate_process() {
     wait_until 5 process_exited "$pid" || die "$name (pid $pid) is still running after SIGKILL"
 }
 
-# Succeed when some process listens on TCP port PORT on any address.
+# Succeed when some socket uses TCP port PORT as its local port: a listener, or an
+# outgoing connection the kernel gave that port.
 port_in_use() {
-    [[ -n $(ss -Hltn "sport = :$1") ]]
+    [[ -n $(ss -Hatn "sport = :$1") ]]
 }
 
-# Print a TCP port in 20000-60999 that nothing listens on and that is not in the
-# arguments (ports already picked).
+# Print a TCP port that nothing uses and that is not in the arguments (ports already
+# picked). Ports come from below the kernel's range for outgoing connections
+# (net.ipv4.ip_local_port_range, 32768-60999 by default), so a client connection
+# cannot take the port between the pick and the bind.
 # NOTE: another program can still take the port before the service binds it.
 pick_free_port() {
-    local port attempt excluded_port
+    local port attempt excluded_port low=20000 high
     local -A skip=()
     for excluded_port in "$@"; do
         skip[$excluded_port]=1
     done
+    read -r high _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || high=32768
+    high=$((high - 1))
+    ((high > low + 1000)) || { low=10000; high=19999; }
     for attempt in $(seq 1 200); do
-        port=$(shuf -i 20000-60999 -n 1)
+        port=$(shuf -i "$low-$high" -n 1)
         [[ -n ${skip[$port]:-} ]] && continue
         port_in_use "$port" && continue
         echo "$port"
         return 0
     done
-    die "found no free TCP port in 20000-60999 after $attempt attempts"
+    die "found no free TCP port in $low-$high after $attempt attempts"
 }
 
 # Quote a value for a shell assignment that eval reads back unchanged.

@@ -411,6 +411,22 @@ db_query(struct db *db, const struct db_schema *schema, struct sql *q, const str
 }
 
 enum result
+db_query_one(struct db *db, const struct db_schema *schema, struct sql *q,
+             const struct db_params *p, PGresult **out)
+{
+    enum result r = db_query(db, schema, q, p, out);
+
+    if (r != RESULT_OK)
+        return r;
+    if (PQntuples(*out) != 1) {
+        PQclear(*out);
+        *out = NULL;
+        return RESULT_NOT_FOUND;
+    }
+    return RESULT_OK;
+}
+
+enum result
 db_exec(struct db *db, const char *sql)
 {
     PGresult *res;

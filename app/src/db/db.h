@@ -87,6 +87,13 @@ void db_param_json(struct db_params *p, const json_t *value); /* NULL binds SQL 
 enum result db_query(struct db *db, const struct db_schema *schema, struct sql *q,
                      const struct db_params *p, PGresult **out);
 
+/*
+ * Runs a statement expected to return exactly one row, as db_query(). No row is
+ * RESULT_NOT_FOUND (with nothing in *out); on RESULT_OK the caller frees *out.
+ */
+enum result db_query_one(struct db *db, const struct db_schema *schema, struct sql *q,
+                         const struct db_params *p, PGresult **out);
+
 /* Runs literal SQL without parameters (for control statements). */
 enum result db_exec(struct db *db, const char *sql);
 

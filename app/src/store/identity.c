@@ -122,14 +122,10 @@ static enum result
 user_query(struct scope *s, struct sql *q, struct db_params *p, struct user_row *out)
 {
     PGresult *res;
-    enum result r = db_query(s->db, scope_schema(s), q, p, &res);
+    enum result r = db_query_one(s->db, scope_schema(s), q, p, &res);
 
     if (r != RESULT_OK)
         return r;
-    if (PQntuples(res) != 1) {
-        PQclear(res);
-        return RESULT_NOT_FOUND;
-    }
     user_from_row(s, res, out);
     PQclear(res);
     return RESULT_OK;
@@ -178,12 +174,8 @@ identity_user_set_password(struct scope *s, int64_t id, const char *hash,
     db_param_text(&p, hash);
     db_param_bool(&p, raise_credential_version);
     db_param_int(&p, s->now_us);
-    if ((r = db_query(s->db, scope_schema(s), &user_set_password, &p, &res)) != RESULT_OK)
+    if ((r = db_query_one(s->db, scope_schema(s), &user_set_password, &p, &res)) != RESULT_OK)
         return r;
-    if (PQntuples(res) != 1) {
-        PQclear(res);
-        return RESULT_NOT_FOUND;
-    }
     if (credential_version != NULL)
         *credential_version = (int)db_value_int(res, 0, 0);
     PQclear(res);
@@ -210,12 +202,8 @@ identity_session_by_hash(struct scope *s, const char *token_hash, struct session
 
     db_params_init(&p, s->arena);
     db_param_text(&p, token_hash);
-    if ((r = db_query(s->db, scope_schema(s), &session_by_hash, &p, &res)) != RESULT_OK)
+    if ((r = db_query_one(s->db, scope_schema(s), &session_by_hash, &p, &res)) != RESULT_OK)
         return r;
-    if (PQntuples(res) != 1) {
-        PQclear(res);
-        return RESULT_NOT_FOUND;
-    }
     out->id = db_value_int(res, 0, 0);
     out->user_id = db_value_int(res, 0, 1);
     out->credential_version = (int)db_value_int(res, 0, 2);
@@ -309,12 +297,8 @@ identity_token_by_hash(struct scope *s, const char *token_hash, struct token_row
 
     db_params_init(&p, s->arena);
     db_param_text(&p, token_hash);
-    if ((r = db_query(s->db, scope_schema(s), &token_by_hash, &p, &res)) != RESULT_OK)
+    if ((r = db_query_one(s->db, scope_schema(s), &token_by_hash, &p, &res)) != RESULT_OK)
         return r;
-    if (PQntuples(res) != 1) {
-        PQclear(res);
-        return RESULT_NOT_FOUND;
-    }
     out->id = db_value_int(res, 0, 0);
     out->user_id = db_value_int(res, 0, 1);
     out->role_id = db_value_int(res, 0, 2);
@@ -369,13 +353,11 @@ identity_role_by_name(struct scope *s, const char *name, int64_t *id)
 
     db_params_init(&p, s->arena);
     db_param_text(&p, name);
-    if ((r = db_query(s->db, scope_schema(s), &role_by_name, &p, &res)) != RESULT_OK)
+    if ((r = db_query_one(s->db, scope_schema(s), &role_by_name, &p, &res)) != RESULT_OK)
         return r;
-    r = PQntuples(res) == 1 ? RESULT_OK : RESULT_NOT_FOUND;
-    if (r == RESULT_OK)
-        *id = db_value_int(res, 0, 0);
+    *id = db_value_int(res, 0, 0);
     PQclear(res);
-    return r;
+    return RESULT_OK;
 }
 
 enum result
@@ -409,13 +391,11 @@ identity_one_time_consume(struct scope *s, const char *token_hash, const char *p
     db_param_text(&p, token_hash);
     db_param_text(&p, purpose);
     db_param_int(&p, s->now_us);
-    if ((r = db_query(s->db, scope_schema(s), &one_time_consume, &p, &res)) != RESULT_OK)
+    if ((r = db_query_one(s->db, scope_schema(s), &one_time_consume, &p, &res)) != RESULT_OK)
         return r;
-    r = PQntuples(res) == 1 ? RESULT_OK : RESULT_NOT_FOUND;
-    if (r == RESULT_OK)
-        *user_id = db_value_int(res, 0, 0);
+    *user_id = db_value_int(res, 0, 0);
     PQclear(res);
-    return r;
+    return RESULT_OK;
 }
 
 enum result
@@ -443,13 +423,12 @@ identity_user_activate(struct scope *s, int64_t id, const char *display_name,
     db_param_text(&p, display_name);
     db_param_text(&p, password_hash);
     db_param_int(&p, s->now_us);
-    if ((r = db_query(s->db, scope_schema(s), &user_activate, &p, &res)) != RESULT_OK)
+    if ((r = db_query_one(s->db, scope_schema(s), &user_activate, &p, &res)) != RESULT_OK)
         return r;
-    r = PQntuples(res) == 1 ? RESULT_OK : RESULT_NOT_FOUND;
-    if (r == RESULT_OK && credential_version != NULL)
+    if (credential_version != NULL)
         *credential_version = (int)db_value_int(res, 0, 0);
     PQclear(res);
-    return r;
+    return RESULT_OK;
 }
 
 enum result
@@ -461,13 +440,11 @@ identity_user_json(struct scope *s, int64_t id, json_t **out)
 
     db_params_init(&p, s->arena);
     db_param_int(&p, id);
-    if ((r = db_query(s->db, scope_schema(s), &user_json, &p, &res)) != RESULT_OK)
+    if ((r = db_query_one(s->db, scope_schema(s), &user_json, &p, &res)) != RESULT_OK)
         return r;
-    r = PQntuples(res) == 1 ? RESULT_OK : RESULT_NOT_FOUND;
-    if (r == RESULT_OK)
-        *out = db_row_json(res, 0);
+    *out = db_row_json(res, 0);
     PQclear(res);
-    return r;
+    return RESULT_OK;
 }
 
 enum result
@@ -525,11 +502,9 @@ identity_user_update(struct scope *s, int64_t id, const char *display_name, int6
     db_param_text(&p, status);
     db_param_bool(&p, end_credentials);
     db_param_int(&p, s->now_us);
-    if ((r = db_query(s->db, scope_schema(s), &user_update, &p, &res)) != RESULT_OK)
+    if ((r = db_query_one(s->db, scope_schema(s), &user_update, &p, &res)) != RESULT_OK)
         return r;
-    r = PQntuples(res) == 1 ? RESULT_OK : RESULT_NOT_FOUND;
-    if (r == RESULT_OK)
-        *version = (int)db_value_int(res, 0, 0);
+    *version = (int)db_value_int(res, 0, 0);
     PQclear(res);
-    return r;
+    return RESULT_OK;
 }

@@ -33,12 +33,8 @@ roles_get(struct scope *s, int64_t id, bool lock, struct role_row *out)
 
     db_params_init(&p, s->arena);
     db_param_int(&p, id);
-    if ((r = db_query(s->db, scope_schema(s), lock ? &role_lock : &role_get, &p, &res)) != RESULT_OK)
+    if ((r = db_query_one(s->db, scope_schema(s), lock ? &role_lock : &role_get, &p, &res)) != RESULT_OK)
         return r;
-    if (PQntuples(res) != 1) {
-        PQclear(res);
-        return RESULT_NOT_FOUND;
-    }
     out->id = db_value_int(res, 0, 0);
     out->name = arena_strdup(s->arena, db_value(res, 0, 1));
     out->description = arena_strdup(s->arena, db_value(res, 0, 2));
@@ -58,13 +54,11 @@ roles_json(struct scope *s, int64_t id, json_t **out)
 
     db_params_init(&p, s->arena);
     db_param_int(&p, id);
-    if ((r = db_query(s->db, scope_schema(s), &role_json, &p, &res)) != RESULT_OK)
+    if ((r = db_query_one(s->db, scope_schema(s), &role_json, &p, &res)) != RESULT_OK)
         return r;
-    r = PQntuples(res) == 1 ? RESULT_OK : RESULT_NOT_FOUND;
-    if (r == RESULT_OK)
-        *out = db_row_json(res, 0);
+    *out = db_row_json(res, 0);
     PQclear(res);
-    return r;
+    return RESULT_OK;
 }
 
 enum result
@@ -116,13 +110,11 @@ roles_update(struct scope *s, int64_t id, const char *name, const char *descript
     db_param_text(&p, description);
     db_param_json(&p, permissions);
     db_param_int(&p, s->now_us);
-    if ((r = db_query(s->db, scope_schema(s), &role_update, &p, &res)) != RESULT_OK)
+    if ((r = db_query_one(s->db, scope_schema(s), &role_update, &p, &res)) != RESULT_OK)
         return r;
-    r = PQntuples(res) == 1 ? RESULT_OK : RESULT_NOT_FOUND;
-    if (r == RESULT_OK)
-        *version = (int)db_value_int(res, 0, 0);
+    *version = (int)db_value_int(res, 0, 0);
     PQclear(res);
-    return r;
+    return RESULT_OK;
 }
 
 enum result

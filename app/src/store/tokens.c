@@ -68,13 +68,11 @@ tokens_json(struct scope *s, int64_t id, json_t **out)
     db_params_init(&p, s->arena);
     db_param_int(&p, s->now_us);
     db_param_int(&p, id);
-    if ((r = db_query(s->db, scope_schema(s), &token_json, &p, &res)) != RESULT_OK)
+    if ((r = db_query_one(s->db, scope_schema(s), &token_json, &p, &res)) != RESULT_OK)
         return r;
-    r = PQntuples(res) == 1 ? RESULT_OK : RESULT_NOT_FOUND;
-    if (r == RESULT_OK)
-        *out = db_row_json(res, 0);
+    *out = db_row_json(res, 0);
     PQclear(res);
-    return r;
+    return RESULT_OK;
 }
 
 enum result
@@ -115,13 +113,11 @@ tokens_revoke(struct scope *s, int64_t id, char **hash)
     db_params_init(&p, s->arena);
     db_param_int(&p, id);
     db_param_int(&p, s->now_us);
-    if ((r = db_query(s->db, scope_schema(s), &token_revoke, &p, &res)) != RESULT_OK)
+    if ((r = db_query_one(s->db, scope_schema(s), &token_revoke, &p, &res)) != RESULT_OK)
         return r;
-    r = PQntuples(res) == 1 ? RESULT_OK : RESULT_NOT_FOUND;
-    if (r == RESULT_OK)
-        *hash = arena_strdup(s->arena, db_value(res, 0, 0));
+    *hash = arena_strdup(s->arena, db_value(res, 0, 0));
     PQclear(res);
-    return r;
+    return RESULT_OK;
 }
 
 enum result

@@ -32,6 +32,7 @@ struct db {
     long recycle_requests;
 
     PGconn *conn;
+    unsigned long connections; /* successful connects so far */
     bool in_transaction;
     long requests;
     struct db_set prepared;
@@ -224,6 +225,7 @@ db_connect(struct db *db)
         db_disconnect(db);
         return RESULT_UNAVAILABLE;
     }
+    db->connections++;
     log_debug("postgres_connected", "pooler=%d", db->pooler ? 1 : 0);
     return RESULT_OK;
 }
@@ -528,6 +530,12 @@ db_ping(struct db *db)
         return -1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     return (t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000;
+}
+
+unsigned long
+db_connection_count(const struct db *db)
+{
+    return db->connections;
 }
 
 PGconn *

@@ -40,11 +40,12 @@ TENANT_TOOL := $(OUT)/lendastack-tenant
 UNIT_TESTS := $(OUT)/unit-tests
 INTEGRATION_TESTS := $(OUT)/integration-tests
 FAULT_TESTS := $(OUT)/fault-tests
+MULTIHOST_LOAD := $(OUT)/multihost-load
 
 .PHONY: all sanitize run test unit-test clean fuzz bench deps
 .DEFAULT_GOAL := all
 
-all: $(SERVER) $(TENANT_TOOL) $(UNIT_TESTS) $(INTEGRATION_TESTS) $(FAULT_TESTS)
+all: $(SERVER) $(TENANT_TOOL) $(UNIT_TESTS) $(INTEGRATION_TESTS) $(FAULT_TESTS) $(MULTIHOST_LOAD)
 
 sanitize:
 	$(MAKE) BUILD=sanitize all
@@ -72,6 +73,10 @@ $(INTEGRATION_TESTS): $(INTEGRATION_C:%.c=$(OUT)/obj/%.o) $(OUT)/libapp.a
 $(FAULT_TESTS): $(FAULT_C:%.c=$(OUT)/obj/%.o) $(OUT)/libapp.a
 	@echo "  LINK  $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
+
+$(MULTIHOST_LOAD): $(OUT)/obj/tests/multihost/load.o
+	@echo "  LINK  $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) -lcurl
 
 $(OUT)/obj/%.o: %.c
 	@mkdir -p $(@D)

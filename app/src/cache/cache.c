@@ -12,7 +12,7 @@
 #define CACHE_PENDING_MAX 256
 #define CACHE_SENTINELS_MAX 8
 #define CACHE_ADDRESS_MAX 300
-/* Longest time between two checks, while connected, that Sentinel still names our node. */
+/* Maximum time between two checks, while connected, that Sentinel still names our node. */
 #define CACHE_PRIMARY_CHECK_MS 1000
 
 struct cache {
@@ -165,7 +165,7 @@ cache_open(const char *address, long timeout_ms)
 /*
  * Asks one Sentinel for the primary's address over c->sentinel, which it opens
  * when needed. Returns false, with the connection closed, when that Sentinel does
- * not answer or does not know the primary.
+ * not respond or does not know the primary.
  */
 static bool
 cache_ask_sentinel(struct cache *c, size_t index, char *address, size_t size)

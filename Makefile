@@ -52,11 +52,12 @@ UNIT_TESTS := $(OUT)/unit-tests
 INTEGRATION_TESTS := $(OUT)/integration-tests
 FAULT_TESTS := $(OUT)/fault-tests
 FUZZ_TARGETS := $(FUZZ_C:tests/fuzz/%.c=$(OUT)/fuzz/%)
+MULTIHOST_LOAD := $(OUT)/multihost-load
 
 .PHONY: all sanitize run test unit-test clean fuzz fuzz-targets bench deps
 .DEFAULT_GOAL := all
 
-all: $(SERVER) $(TENANT_TOOL) $(UNIT_TESTS) $(INTEGRATION_TESTS) $(FAULT_TESTS)
+all: $(SERVER) $(TENANT_TOOL) $(UNIT_TESTS) $(INTEGRATION_TESTS) $(FAULT_TESTS) $(MULTIHOST_LOAD)
 
 sanitize:
 	$(MAKE) BUILD=sanitize all
@@ -92,6 +93,9 @@ $(OUT)/fuzz/%: $(OUT)/obj/tests/fuzz/%.o $(TENANT_LIB_OBJ) $(OUT)/libapp.a
 	@mkdir -p $(@D)
 	@echo "  LINK  $@"
 	@$(CC) $(FUZZ_LDFLAGS) -o $@ $^ $(LIBS)
+$(MULTIHOST_LOAD): $(OUT)/obj/tests/multihost/load.o
+	@echo "  LINK  $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) -lcurl
 
 $(OUT)/obj/%.o: %.c
 	@mkdir -p $(@D)

@@ -11,6 +11,9 @@
 
 #define CACHE_PENDING_MAX 256
 #define CACHE_SENTINELS_MAX 8
+#define CACHE_ADDRESS_MAX 300
+/* Maximum time between two checks, while connected, that Sentinel still names our node. */
+#define CACHE_PRIMARY_CHECK_MS 1000
 
 struct cache {
     char *address;
@@ -21,13 +24,24 @@ struct cache {
     long retry_ms;
 
     redisContext *ctx;
-    struct timespec down_until;  /* no attempt before this time */
+    char primary[CACHE_ADDRESS_MAX];  /* address ctx is connected to, or the last one */
+    struct timespec primary_checked;  /* when Sentinel last confirmed that address */
+    redisContext *sentinel;           /* kept open between checks */
+    size_t sentinel_index;            /* which of sentinels[] it is connected to */
+    struct timespec down_until;       /* no attempt before this time */
+
+    /*
+     * Deletions that no replica has confirmed yet. They are sent again after every
+     * reconnect and at every primary check, and dropped once WAIT reports a replica,
+     * so an invalidation survives a failover to that replica.
+     */
     char *pending[CACHE_PENDING_MAX];
     size_t pending_count;
     bool pending_overflow;
 };
 
 static struct log_limit cache_failure_limit;
+static struct log_limit cache_unconfirmed_limit;
 
 static char *
 cache_strdup(const char *s)
@@ -67,6 +81,9 @@ cache_disconnect(struct cache *c)
     if (c->ctx != NULL)
         redisFree(c->ctx);
     c->ctx = NULL;
+    if (c->sentinel != NULL)
+        redisFree(c->sentinel);
+    c->sentinel = NULL;
 }
 
 void
@@ -90,6 +107,15 @@ cache_timeval(long ms)
     struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
 
     return tv;
+}
+
+static long
+cache_elapsed_ms(const struct timespec *since)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (now.tv_sec - since->tv_sec) * 1000L + (now.tv_nsec - since->tv_nsec) / 1000000L;
 }
 
 /* Splits "HOST:PORT"; returns false when the port is missing or invalid. */
@@ -136,31 +162,41 @@ cache_open(const char *address, long timeout_ms)
     return ctx;
 }
 
-/* Asks each Sentinel in turn for the primary's address. */
+/*
+ * Asks one Sentinel for the primary's address over c->sentinel, which it opens
+ * when needed. Returns false, with the connection closed, when that Sentinel does
+ * not respond or does not know the primary.
+ */
 static bool
-cache_ask_sentinels(struct cache *c, char *address, size_t size)
+cache_ask_sentinel(struct cache *c, size_t index, char *address, size_t size)
 {
-    for (size_t i = 0; i < c->sentinel_count; i++) {
-        redisContext *s = cache_open(c->sentinels[i], c->timeout_ms);
-        redisReply *reply;
-        bool found = false;
+    redisReply *reply;
+    bool found = false;
 
-        if (s == NULL)
-            continue;
-        reply = redisCommand(s, "SENTINEL get-master-addr-by-name %s", c->master);
-        if (reply != NULL && reply->type == REDIS_REPLY_ARRAY && reply->elements == 2 &&
-            reply->element[0]->type == REDIS_REPLY_STRING &&
-            reply->element[1]->type == REDIS_REPLY_STRING) {
-            snprintf(address, size, "%s:%s", reply->element[0]->str, reply->element[1]->str);
-            found = true;
-        }
-        if (reply != NULL)
-            freeReplyObject(reply);
-        redisFree(s);
-        if (found)
-            return true;
+    if (c->sentinel != NULL && c->sentinel_index != index) {
+        redisFree(c->sentinel);
+        c->sentinel = NULL;
     }
-    return false;
+    if (c->sentinel == NULL) {
+        c->sentinel = cache_open(c->sentinels[index], c->timeout_ms);
+        c->sentinel_index = index;
+        if (c->sentinel == NULL)
+            return false;
+    }
+    reply = redisCommand(c->sentinel, "SENTINEL get-master-addr-by-name %s", c->master);
+    if (reply != NULL && reply->type == REDIS_REPLY_ARRAY && reply->elements == 2 &&
+        reply->element[0]->type == REDIS_REPLY_STRING &&
+        reply->element[1]->type == REDIS_REPLY_STRING) {
+        snprintf(address, size, "%s:%s", reply->element[0]->str, reply->element[1]->str);
+        found = true;
+    }
+    if (reply != NULL)
+        freeReplyObject(reply);
+    if (!found) {
+        redisFree(c->sentinel);
+        c->sentinel = NULL;
+    }
+    return found;
 }
 
 /* Returns true when the node reports itself as a primary. */
@@ -196,42 +232,127 @@ cache_fail(struct cache *c, const char *what)
     }
 }
 
-static void cache_flush_pending(struct cache *c);
+/* Notes that the connected node is not, or no longer, the primary; the next call looks again. */
+static void
+cache_lost_primary(struct cache *c, const char *what)
+{
+    log_warn("redis_primary_lost", "address=%s during=%s", c->primary, what);
+    cache_disconnect(c);
+}
+
+static bool cache_flush_pending(struct cache *c);
+
+/*
+ * Connects to the primary: through Sentinel when configured, trying each Sentinel
+ * until one names a node that confirms with ROLE that it is the primary, because a
+ * Sentinel that has not yet seen a failover still names the old primary.
+ */
+static bool
+cache_connect(struct cache *c)
+{
+    char address[CACHE_ADDRESS_MAX];
+    bool named = false;
+
+    if (c->sentinel_count == 0) {
+        c->ctx = cache_open(c->address, c->timeout_ms);
+        if (c->ctx == NULL) {
+            cache_fail(c, "connect");
+            return false;
+        }
+        snprintf(c->primary, sizeof(c->primary), "%s", c->address);
+        return cache_flush_pending(c);
+    }
+
+    for (size_t i = 0; i < c->sentinel_count && c->ctx == NULL; i++) {
+        /* Start with the Sentinel that answered last time. */
+        size_t index = (c->sentinel_index + i) % c->sentinel_count;
+
+        if (!cache_ask_sentinel(c, index, address, sizeof(address)))
+            continue;
+        named = true;
+        c->ctx = cache_open(address, c->timeout_ms);
+        if (c->ctx != NULL && !cache_is_primary(c->ctx)) {
+            log_warn("redis_not_primary", "address=%s sentinel=%s", address, c->sentinels[index]);
+            redisFree(c->ctx);
+            c->ctx = NULL;
+        }
+    }
+    if (c->ctx == NULL) {
+        cache_fail(c, named ? "role" : "sentinel");
+        return false;
+    }
+    if (c->primary[0] != '\0' && strcmp(c->primary, address) != 0)
+        log_info("redis_primary_changed", "from=%s to=%s pending=%zu", c->primary, address,
+                 c->pending_count);
+    snprintf(c->primary, sizeof(c->primary), "%s", address);
+    clock_gettime(CLOCK_MONOTONIC, &c->primary_checked);
+    log_debug("redis_connected", "address=%s", address);
+    return cache_flush_pending(c);
+}
+
+/*
+ * Checks, at most once per CACHE_PRIMARY_CHECK_MS, that Sentinel still names the
+ * node this worker is connected to. Redis keeps a demoted primary's connections
+ * open until Sentinel reconfigures it, which took about ten seconds after SENTINEL
+ * FAILOVER with Redis 7.0, and everything written to it meanwhile is lost. When no
+ * Sentinel answers, the node's own ROLE decides.
+ */
+static void
+cache_check_primary(struct cache *c)
+{
+    char address[CACHE_ADDRESS_MAX];
+
+    if (c->sentinel_count == 0 || c->ctx == NULL ||
+        cache_elapsed_ms(&c->primary_checked) < CACHE_PRIMARY_CHECK_MS)
+        return;
+    clock_gettime(CLOCK_MONOTONIC, &c->primary_checked);
+    for (size_t i = 0; i < c->sentinel_count; i++) {
+        size_t index = (c->sentinel_index + i) % c->sentinel_count;
+
+        if (!cache_ask_sentinel(c, index, address, sizeof(address)))
+            continue;
+        if (strcmp(address, c->primary) != 0)
+            cache_lost_primary(c, "sentinel_check");
+        else if (c->pending_count > 0)
+            cache_flush_pending(c);
+        return;
+    }
+    if (!cache_is_primary(c->ctx))
+        cache_lost_primary(c, "role_check");
+    else if (c->pending_count > 0)
+        cache_flush_pending(c);
+}
 
 /* Makes sure a usable connection exists; false while Redis is considered down. */
 static bool
 cache_ready(struct cache *c)
 {
     struct timespec now;
-    char address[300];
 
-    if (c->ctx != NULL)
-        return true;
+    if (c->ctx != NULL) {
+        cache_check_primary(c);
+        if (c->ctx != NULL)
+            return true;
+    }
     clock_gettime(CLOCK_MONOTONIC, &now);
     if (now.tv_sec < c->down_until.tv_sec ||
         (now.tv_sec == c->down_until.tv_sec && now.tv_nsec < c->down_until.tv_nsec))
         return false;
+    return cache_connect(c);
+}
 
-    if (c->sentinel_count > 0) {
-        if (!cache_ask_sentinels(c, address, sizeof(address))) {
-            cache_fail(c, "sentinel");
-            return false;
-        }
-    } else {
-        snprintf(address, sizeof(address), "%s", c->address);
-    }
-    c->ctx = cache_open(address, c->timeout_ms);
-    if (c->ctx == NULL) {
-        cache_fail(c, "connect");
-        return false;
-    }
-    if (c->sentinel_count > 0 && !cache_is_primary(c->ctx)) {
-        cache_fail(c, "role");
-        return false;
-    }
-    log_debug("redis_connected", "address=%s", address);
-    cache_flush_pending(c);
-    return c->ctx != NULL;
+/*
+ * Handles an error reply. READONLY means the node became a replica: the next call
+ * looks for the primary again. Returns false so that callers treat it as a failure.
+ */
+static bool
+cache_error_reply(struct cache *c, const char *what, const redisReply *reply)
+{
+    if (strncmp(reply->str, "READONLY", 8) == 0)
+        cache_lost_primary(c, what);
+    else
+        log_warn("redis_error", "during=%s error=%s", what, reply->str);
+    return false;
 }
 
 static redisReply *
@@ -248,11 +369,7 @@ cache_command_argv(struct cache *c, const char *what, int argc, const char **arg
         return NULL;
     }
     if (reply->type == REDIS_REPLY_ERROR) {
-        /* A read-only replica after a failover answers with an error: look again. */
-        if (strncmp(reply->str, "READONLY", 8) == 0)
-            cache_fail(c, "readonly");
-        else
-            log_warn("redis_error", "during=%s error=%s", what, reply->str);
+        cache_error_reply(c, what, reply);
         freeReplyObject(reply);
         return NULL;
     }
@@ -337,56 +454,147 @@ cache_set(struct cache *c, const char *key, const char *value, size_t length, lo
     return RESULT_OK;
 }
 
+/* Queues a key whose deletion is not confirmed; the oldest goes when the queue is full. */
 static void
 cache_queue_pending(struct cache *c, const char *key)
 {
+    for (size_t i = 0; i < c->pending_count; i++) {
+        if (strcmp(c->pending[i], key) == 0)
+            return;
+    }
     if (c->pending_count == CACHE_PENDING_MAX) {
         if (!c->pending_overflow)
             log_error("redis_invalidation_dropped",
-                      "pending=%d detail=\"cache entries may stay stale until their TTL ends\"",
+                      "pending=%d detail=\"the oldest cache entry may stay stale until its TTL ends\"",
                       CACHE_PENDING_MAX);
         c->pending_overflow = true;
-        return;
+        free(c->pending[0]);
+        memmove(c->pending, c->pending + 1, (CACHE_PENDING_MAX - 1) * sizeof(c->pending[0]));
+        c->pending_count--;
     }
     c->pending[c->pending_count++] = cache_strdup(key);
 }
 
+/*
+ * Deletes keys on the connected node. With Sentinel it also sends WAIT 1 in the same
+ * round trip, because a deletion that reached only the primary is lost when a
+ * replica takes over, and a lost deletion brings back a revoked session or a stale
+ * permission. Returns -1 when the deletion failed (the connection is then closed),
+ * 0 when the primary applied it but no replica confirmed it in time, 1 when done.
+ */
+static int
+cache_delete_keys(struct cache *c, size_t count, const char *const *keys)
+{
+    const char **argv = malloc((count + 1) * sizeof(*argv));
+    long wait_ms = c->timeout_ms / 2 > 0 ? c->timeout_ms / 2 : 1;
+    redisReply *reply = NULL;
+    int done = -1;
+
+    if (argv == NULL)
+        abort();
+    argv[0] = "DEL";
+    memcpy(argv + 1, keys, count * sizeof(*argv));
+    redisAppendCommandArgv(c->ctx, (int)count + 1, argv, NULL);
+    free(argv);
+    if (c->sentinel_count > 0)
+        redisAppendCommand(c->ctx, "WAIT 1 %ld", wait_ms);
+
+    if (redisGetReply(c->ctx, (void **)&reply) != REDIS_OK || reply == NULL) {
+        cache_fail(c, "del");
+        return -1;
+    }
+    if (reply->type == REDIS_REPLY_ERROR) {
+        /* A deletion that did not happen must keep readers off Redis until it does. */
+        cache_error_reply(c, "del", reply);
+        freeReplyObject(reply);
+        if (c->ctx != NULL)
+            cache_fail(c, "del");
+        return -1;
+    }
+    freeReplyObject(reply);
+    if (c->sentinel_count == 0)
+        return 1;
+
+    reply = NULL;
+    if (redisGetReply(c->ctx, (void **)&reply) != REDIS_OK || reply == NULL) {
+        cache_fail(c, "wait");
+        return -1;
+    }
+    if (reply->type == REDIS_REPLY_INTEGER)
+        done = reply->integer >= 1 ? 1 : 0;
+    else
+        done = 0;
+    freeReplyObject(reply);
+    return done;
+}
+
 static void
+cache_log_unconfirmed(struct cache *c)
+{
+    unsigned long suppressed;
+
+    if (log_limit_allow(&cache_unconfirmed_limit, 5, &suppressed))
+        log_warn("redis_delete_unconfirmed",
+                 "address=%s pending=%zu suppressed=%lu detail=\"no replica confirmed the deletion; it is sent again until one does\"",
+                 c->primary, c->pending_count, suppressed);
+}
+
+/*
+ * Sends the queued deletions again. Returns false, with the connection closed,
+ * when they could not be applied, so that no reader sees entries they remove.
+ */
+static bool
 cache_flush_pending(struct cache *c)
 {
-    while (c->pending_count > 0 && c->ctx != NULL) {
-        const char *argv[2] = {"DEL", c->pending[c->pending_count - 1]};
-        redisReply *reply = redisCommandArgv(c->ctx, 2, argv, NULL);
+    int done;
 
-        if (reply == NULL) {
-            cache_fail(c, "pending_del");
-            return;
-        }
-        freeReplyObject(reply);
-        free(c->pending[--c->pending_count]);
+    if (c->pending_count == 0)
+        return true;
+    done = cache_delete_keys(c, c->pending_count, (const char *const *)c->pending);
+    if (done < 0)
+        return false;
+    if (done == 0) {
+        cache_log_unconfirmed(c);
+        return true;
     }
+    for (size_t i = 0; i < c->pending_count; i++)
+        free(c->pending[i]);
+    c->pending_count = 0;
     c->pending_overflow = false;
+    return true;
 }
 
 enum result
 cache_del(struct cache *c, size_t count, const char *const *keys)
 {
-    const char *argv[17];
-    redisReply *reply;
+    int done;
 
-    if (count == 0 || count >= sizeof(argv) / sizeof(argv[0]))
+    if (count == 0 || count > CACHE_DEL_MAX)
         return RESULT_INTERNAL;
-    argv[0] = "DEL";
-    for (size_t i = 0; i < count; i++)
-        argv[i + 1] = keys[i];
-    reply = cache_command_argv(c, "del", (int)count + 1, argv, NULL);
-    if (reply == NULL) {
+    if (!cache_ready(c)) {
         for (size_t i = 0; i < count; i++)
             cache_queue_pending(c, keys[i]);
         return RESULT_UNAVAILABLE;
     }
-    freeReplyObject(reply);
+    done = cache_delete_keys(c, count, keys);
+    if (done < 1) {
+        for (size_t i = 0; i < count; i++)
+            cache_queue_pending(c, keys[i]);
+    }
+    if (done < 0)
+        return RESULT_UNAVAILABLE;
+    if (done == 0)
+        cache_log_unconfirmed(c);
     return RESULT_OK;
+}
+
+void
+cache_maintain(struct cache *c)
+{
+    if (c->ctx != NULL)
+        cache_check_primary(c);
+    else if (c->pending_count > 0)
+        cache_ready(c);
 }
 
 enum result
@@ -395,7 +603,7 @@ cache_incr(struct cache *c, const char *key, long ttl_seconds, long long *value,
 {
     redisReply *reply;
     char ttl[32];
-    bool ok;
+    bool ok, readonly = false;
 
     if (!cache_ready(c))
         return RESULT_UNAVAILABLE;
@@ -410,13 +618,20 @@ cache_incr(struct cache *c, const char *key, long ttl_seconds, long long *value,
             cache_fail(c, "incr");
             return RESULT_UNAVAILABLE;
         }
-        if (reply->type == REDIS_REPLY_ERROR)
+        if (reply->type == REDIS_REPLY_ERROR) {
+            if (strncmp(reply->str, "READONLY", 8) == 0)
+                readonly = true;
             ok = false;
-        else if (i == 0)
+        } else if (i == 0)
             *value = reply->integer;
         else if (i == 2)
             *ttl_left = reply->integer;
         freeReplyObject(reply);
+    }
+    if (readonly) {
+        /* The node became a replica: the next call looks for the primary again. */
+        cache_lost_primary(c, "incr");
+        return RESULT_UNAVAILABLE;
     }
     return ok ? RESULT_OK : RESULT_INTERNAL;
 }
@@ -476,10 +691,15 @@ cache_delete_prefix(struct cache *c, const char *prefix)
             return RESULT_INTERNAL;
         }
         snprintf(cursor, sizeof(cursor), "%s", reply->element[0]->str);
-        for (size_t i = 0; i < reply->element[1]->elements; i++) {
-            const char *key = reply->element[1]->element[i]->str;
+        for (size_t i = 0; i < reply->element[1]->elements; i += CACHE_DEL_MAX) {
+            const char *keys[CACHE_DEL_MAX];
+            size_t n = 0;
 
-            cache_del(c, 1, &key);
+            while (n < CACHE_DEL_MAX && i + n < reply->element[1]->elements) {
+                keys[n] = reply->element[1]->element[i + n]->str;
+                n++;
+            }
+            cache_del(c, n, keys);
         }
         freeReplyObject(reply);
     } while (strcmp(cursor, "0") != 0);

@@ -8,7 +8,12 @@
  * invalidation is not lost to a short network fault.
  *
  * With Sentinel addresses configured, the worker asks Sentinel for the current
- * primary at every connect and checks the node's role, so it follows a failover.
+ * primary at every connect and checks the node's role. While connected it asks
+ * Sentinel again at most once a second and moves when Sentinel names another node,
+ * so it follows a failover even while the old primary still accepts writes. A
+ * deletion counts as done only when a replica confirms it (WAIT 1); until then it is
+ * sent again, to whichever node is primary, so a failover cannot undo a sign-out or
+ * a revoked permission.
  *
  * Every call blocks on the network, bounded by timeout_ms.
  */
@@ -21,6 +26,8 @@
 
 #include "core/arena.h"
 #include "core/result.h"
+
+#define CACHE_DEL_MAX 16 /* keys per cache_del() call */
 
 struct cache;
 
@@ -52,8 +59,21 @@ enum result cache_get(struct cache *c, struct arena *a, const char *key, char **
 enum result cache_set(struct cache *c, const char *key, const char *value, size_t length,
                       long ttl_seconds);
 
-/* Deletes keys; a failed delete is queued and sent again after reconnecting. */
+/*
+ * Deletes up to CACHE_DEL_MAX keys. A deletion that failed, or that no replica
+ * confirmed, is queued and sent again after reconnecting and at every primary
+ * check. RESULT_UNAVAILABLE when it failed. After a failed deletion every call
+ * returns RESULT_UNAVAILABLE until the queued deletion has been applied, so that
+ * nobody reads the entries it removes.
+ */
 enum result cache_del(struct cache *c, size_t count, const char *const *keys);
+
+/*
+ * Runs the periodic work of an idle worker: checks with Sentinel that the connected
+ * node is still the primary and sends queued deletions again. Call it about once a
+ * second between requests; it returns at once when nothing is due.
+ */
+void cache_maintain(struct cache *c);
 
 /*
  * Increments a counter, giving it ttl_seconds to live when it is new. *value is the

@@ -32,6 +32,7 @@ struct db {
     long recycle_requests;
 
     PGconn *conn;
+    unsigned long connections; /* successful connects so far */
     bool in_transaction;
     long requests;
     struct db_set prepared;
@@ -184,6 +185,35 @@ db_log_unavailable(const char *what, const char *message)
                  suppressed);
 }
 
+/*
+ * In pooler mode the session settings come from the role (ALTER ROLE ... SET),
+ * because pgbouncer rejects the "options" startup parameter and a SET would leak
+ * to other clients of the pooled connection. Warns once per process when the role
+ * lacks them.
+ */
+static void
+db_check_role_settings(struct db *db)
+{
+    static bool checked;
+    PGresult *res;
+
+    if (checked)
+        return;
+    checked = true;
+    res = PQexec(db->conn, "SELECT current_setting('TimeZone'), current_setting('statement_timeout')");
+    if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
+        const char *zone = PQgetvalue(res, 0, 0);
+        const char *timeout = PQgetvalue(res, 0, 1);
+
+        if (strcmp(zone, "UTC") != 0 || strcmp(timeout, "0") == 0)
+            log_warn("postgres_role_settings",
+                     "timezone=%s statement_timeout=%s detail=\"set them on the application role: "
+                     "ALTER ROLE ... SET TimeZone = 'UTC', SET statement_timeout = '5s'\"",
+                     zone, timeout);
+    }
+    PQclear(res);
+}
+
 enum result
 db_connect(struct db *db)
 {
@@ -224,6 +254,9 @@ db_connect(struct db *db)
         db_disconnect(db);
         return RESULT_UNAVAILABLE;
     }
+    db->connections++;
+    if (db->pooler)
+        db_check_role_settings(db);
     log_debug("postgres_connected", "pooler=%d", db->pooler ? 1 : 0);
     return RESULT_OK;
 }
@@ -544,6 +577,12 @@ db_ping(struct db *db)
         return -1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     return (t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000;
+}
+
+unsigned long
+db_connection_count(const struct db *db)
+{
+    return db->connections;
 }
 
 PGconn *

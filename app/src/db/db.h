@@ -133,6 +133,12 @@ int64_t db_value_int(const PGresult *res, int row, int col);
 /* Converts PostgreSQL's timestamptz text output to RFC 3339 UTC. */
 char *db_timestamp_rfc3339(struct arena *a, const char *pg_text);
 
+/*
+ * Returns how many connections this handle has opened, so a caller that keeps
+ * session state (LISTEN) can tell that a call reconnected and the state is gone.
+ */
+unsigned long db_connection_count(const struct db *db);
+
 /* Returns the raw libpq connection for tools such as COPY; may be NULL. */
 PGconn *db_conn(struct db *db);
 

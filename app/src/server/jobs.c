@@ -216,7 +216,7 @@ jobs_run(void)
     struct db *db;
     struct cache *cache;
     char runner[128], host[64];
-    bool listening = false;
+    unsigned long listening_on = 0; /* db_connection_count() when LISTEN succeeded, or 0 */
     ssize_t ignored;
 
     if (pipe2(jobs_wake, O_CLOEXEC | O_NONBLOCK) != 0)
@@ -250,9 +250,16 @@ jobs_run(void)
         struct claimed_job job;
         enum result r;
 
-        /* A pooler cannot hold LISTEN across transactions; then the wait is a poll. */
-        if (!config.pg_pooler && (!listening || !db_connected(db)))
-            listening = db_exec(db, "LISTEN " JOBS_CHANNEL) == RESULT_OK;
+        /*
+         * A pooler cannot hold LISTEN across transactions; then the wait is a poll.
+         * Any call may have reconnected, and a new connection listens to nothing.
+         */
+        if (!config.pg_pooler &&
+            (listening_on == 0 || !db_connected(db) || listening_on != db_connection_count(db))) {
+            listening_on = 0;
+            if (db_exec(db, "LISTEN " JOBS_CHANNEL) == RESULT_OK)
+                listening_on = db_connection_count(db);
+        }
         r = jobs_claim(db, &arena, runner, &job);
         arena_reset(&arena);
         if (r == RESULT_OK) {
@@ -260,8 +267,6 @@ jobs_run(void)
             arena_reset(&arena);
             continue;
         }
-        if (r != RESULT_NOT_FOUND)
-            listening = false;
         jobs_wait(db, r == RESULT_NOT_FOUND ? JOBS_IDLE_WAIT_MS : 1000);
     }
     log_info("job_runner_stopped", "runner=%s", runner);

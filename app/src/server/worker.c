@@ -20,6 +20,7 @@
 #include "server/worker.h"
 
 #define REQUEST_ARENA_CHUNK (64 * 1024)
+#define WORKER_IDLE_TICK_MS 1000 /* how often an idle worker runs cache_maintain() */
 
 static volatile sig_atomic_t worker_stopping;
 static int worker_wake[2] = {-1, -1};
@@ -53,9 +54,13 @@ worker_install_signals(void)
     signal(SIGPIPE, SIG_IGN);
 }
 
-/* Waits until a connection is pending or a stop was asked for. */
+/*
+ * Waits until a connection is pending or a stop was asked for. While idle it keeps
+ * the Redis connection current, so a worker without requests still follows a
+ * failover and sends its queued deletions.
+ */
 static bool
-worker_wait_for_connection(void)
+worker_wait_for_connection(struct cache *cache)
 {
     struct pollfd pfds[2] = {
         {WORKER_LISTEN_FD, POLLIN, 0},
@@ -63,10 +68,14 @@ worker_wait_for_connection(void)
     };
 
     while (!worker_stopping) {
-        int n = poll(pfds, 2, -1);
+        int n = poll(pfds, 2, WORKER_IDLE_TICK_MS);
 
         if (n < 0 && errno != EINTR)
             return false;
+        if (n == 0) {
+            cache_maintain(cache);
+            continue;
+        }
         if (n > 0 && (pfds[1].revents & POLLIN))
             return false;
         if (n > 0 && (pfds[0].revents & POLLIN))
@@ -116,7 +125,7 @@ worker_run(void)
     dispatch_init();
     worker_report_ready();
 
-    while (worker_wait_for_connection()) {
+    while (worker_wait_for_connection(cache)) {
         int rc = FCGX_Accept_r(&fr);
 
         if (rc < 0) {

@@ -3,7 +3,7 @@
 # Usage: jq -r -f scripts/bench.d/readme.jq results.json
 
 def commas:
-  if . == null then "–" else
+  if . == null then "–" elif . < 0 then "-" + (-. | commas) else
   (round | tostring) as $s
   | if ($s | length) <= 3 then $s
     else [range(($s | length); 0; -3) as $stop | $s[([$stop - 3, 0] | max):$stop]] | reverse | join(",")

@@ -2,7 +2,7 @@
 # Usage: jq -r -f scripts/bench.d/report.jq results.json
 
 def commas:
-  if . == null then "–" else
+  if . == null then "–" elif . < 0 then "-" + (-. | commas) else
   (round | tostring) as $s
   | if ($s | length) <= 3 then $s
     else [range(($s | length); 0; -3) as $stop | $s[([$stop - 3, 0] | max):$stop]] | reverse | join(",")
@@ -132,6 +132,16 @@ def errors:
 "| 4. redis-benchmark, the product's MGET, \($r.redis.clients) clients | \($r.redis.rps | rps) | \($r.redis.latency_ms.p50 | ms) | \($r.redis.latency_ms.p99 | ms) | | | \($r.redis | loads) | \($q.get_to_redis | pct) |",
 "| composed ceiling of 2, 3 and 4 | \($c.composed_rps | rps) | | | | | | \($q.get_to_composed | pct) |",
 "",
+"The product and its ceilings ran one after the other. When every process shares the" +
+" same saturated cores, 1/throughput is the machine's time per request: the CPU time of" +
+" every process the request passes through, divided by the \($m.cores) cores. It was" +
+" \(1000000 / $r.get.rps | round) µs for the product and \(1000000 / $c.composed_rps | round) µs" +
+" for the composed ceiling. The difference," +
+" \((1000000 / $r.get.rps) - (1000000 / $c.composed_rps) | round) µs per request, is the work the" +
+" ceilings leave out: the worker's own computation (\($r.callgrind.instructions_per_request | commas)" +
+" instructions in user space, see below) and its system calls, which include writing a log line" +
+" per request.",
+"",
 "pgbench runs the statement the server executed, read from PostgreSQL's log, in prepared mode" +
 " without a transaction, as the server sends it. Its first parameter, the code, is drawn at" +
 " random as `'CUS-' || lpad(:code_number::text, 6, '0')`, and parameters the server sends as" +
@@ -176,7 +186,10 @@ def errors:
 " that has not served their tenant since it connected: PostgreSQL then reads the tenant's" +
 " catalog entries, and the server prepares its statement, which PostgreSQL plans again for" +
 " that tenant. Without recycling, every backend keeps the catalog entries and plans of every" +
-" tenant it served, which the memory below shows.",
+" tenant it served, which the memory below shows. Measured this way, serving a request" +
+" over \($s.tenants | commas) tenants took \((1000000 / $r.spread.rps) - (1000000 / $r.single.rps) | commas) µs" +
+" more of the machine's time than on one tenant with recycling at its default, and" +
+" \((1000000 / $r.spread_no_recycle.rps) - (1000000 / $r.single.rps) | commas) µs more without it.",
 "",
 "Memory after each run over every tenant, the largest of the \($s.workers) workers and of" +
 " their PostgreSQL backends. A worker's RSS is VmRSS from /proc. A backend's memory is the" +

@@ -116,6 +116,56 @@ def errors:
 " also waits for the \($s.connections / $s.workers | round) requests ahead of it on its worker," +
 " so the latency there is mostly that wait (Little's law: connections divided by throughput).",
 "",
+"### What limits the figures",
+"",
+(if $q.get_to_composed >= 0.75 and $r.get.latency_ms.p99 < 10 and $q.spread_to_single >= 0.7
+    and $r.search_low.latency_ms.p99 < 50 and $r.provisioning.create_ms.p50 < 100
+ then "Every target measured in this run was met." else empty end),
+(if $q.get_to_composed < 0.75 then
+"- **GET by code against the composed ceiling.** The composed ceiling adds up nginx with" +
+  " libfcgi, PostgreSQL and Redis, but not the worker's own work. The worker executes" +
+  " \($r.callgrind.instructions_per_request | commas) instructions per request in user space," +
+  " \(([$r.callgrind.by_object[] | select(.object | startswith("libjansson")) | .share] | add // 0) | pct)" +
+  " of them in libjansson: the row becomes a JSON object (`db_row_json`), then the record's" +
+  " object (`customer_record_from_row`), then text (`json_dump`). Parsing the user's cache" +
+  " entry, which is JSON too, and the request's log line come next. These costs are the" +
+  " difference between the product and the composed ceiling (see the next section), so the" +
+  " product reaches 75% of the ceiling only when the worker's own work falls to about a third" +
+  " of the machine time of the parts; building the response in one pass without" +
+  " intermediate JSON objects would be the step towards that."
+ else empty end),
+(if $r.get.latency_ms.p99 >= 10 then
+"- **p99 at \($s.connections) connections.** With \($s.connections) connections always busy," +
+  " a request takes on average \($s.connections) / throughput =" +
+  " \($s.connections / $r.get.rps * 1000 | ms) (Little's law), so a p99 under 10 ms needs well" +
+  " over \($s.connections / 0.010 | commas) requests/s; at \($s.workers) connections the same GET" +
+  " had a p99 of \($r.get_low.latency_ms.p99 | ms)."
+ else empty end),
+(if $q.spread_to_single < 0.7 then
+"- **GET over \($s.tenants | commas) tenants.** The workers reconnect to PostgreSQL after" +
+  " \($s.recycle_tenants_default) distinct tenants to bound the backends' memory. With requests" +
+  " spread at random over \($s.tenants | commas) tenants, nearly every request then reaches a" +
+  " backend that must load the tenant's catalog entries and prepare and plan the statement" +
+  " again. Without recycling the spread reached" +
+  " \($r.spread_no_recycle.rps / $r.single.rps | pct) of one tenant, but each backend grew to" +
+  " \($mem_high.backend_contexts_max_bytes | mib_bytes). Meeting both goals needs fewer tenants per" +
+  " backend rather than a different limit, for example by routing each tenant's host name to a" +
+  " fixed subset of workers."
+ else empty end),
+(if $r.search_low.latency_ms.p99 >= 50 then
+  "- **Search p99.** pgbench ran the search's statement with a p50 of" +
+  " \($r.db_search.latency_ms.p50 | ms) and a p99 of \($r.db_search.latency_ms.p99 | ms): the" +
+  " database finds every row matching `q=\($s.search)` and sorts them before reading a page. Latency above" +
+  " that at \($r.search_low.connections) connections is time spent waiting for the cores, which" +
+  " other processes shared during this run (load average \($r.search_low | loads))."
+ else empty end),
+(if $r.provisioning.create_ms.p50 >= 100 then
+  "- **Provisioning.** A tenant is a schema with every table, index and sequence of the tenant" +
+  " migrations, created in one transaction, so its time follows the size of that DDL and the" +
+  " load of the machine (median of the first 20 tenants \($r.provisioning.first_20_ms.p50 | ms)," +
+  " of the last 20 \($r.provisioning.last_20_ms.p50 | ms))."
+ else empty end),
+"",
 "## GET by code against its ceilings",
 "",
 "`GET /api/v1/customers/{code}` with random codes in the large tenant, \($s.connections) connections." +

@@ -3,11 +3,13 @@
 import {onUnauthenticated} from './lib/api.js';
 import {h, loading, mount} from './lib/dom.js';
 import {registerModule} from './lib/modules.js';
+import {takeFlash} from './lib/notice.js';
 import {current, go, notFound, resolve, route} from './lib/router.js';
-import {loadSession, session} from './lib/session.js';
+import {clearSession, loadSession, session} from './lib/session.js';
 import {homeView} from './views/home.js';
 import {frame, pageHeader} from './views/layout.js';
 import {acceptInvitationView, resetPasswordView, signInView} from './views/signin.js';
+import './views/records/index.js';
 
 const root = document.getElementById('app');
 const PUBLIC = new Set(['/sign-in', '/accept-invitation', '/reset-password']);
@@ -21,6 +23,7 @@ notFound((main) => mount(main, pageHeader('Page not found'),
   h('p', {}, 'Nothing lives at this address. '), h('a', {href: '#/'}, 'Go to the start page')));
 
 onUnauthenticated(() => {
+  clearSession();
   const {path} = current();
   if (!PUBLIC.has(path)) go(`/sign-in?next=${encodeURIComponent(path)}`);
 });
@@ -50,7 +53,16 @@ async function render() {
   } catch (err) {
     mount(main, pageHeader('Something went wrong'), h('p', {role: 'alert'}, err.message));
   }
-  main.focus({preventScroll: true});
+  // A view that went elsewhere leaves the pending notice to the page it went to.
+  if (current().path === target.path) {
+    const note = takeFlash();
+    if (note) {
+      const header = main.querySelector('.page-header');
+      if (header) header.after(note);
+      else main.prepend(note);
+    }
+  }
+  if (main.isConnected) main.focus({preventScroll: true});
 }
 
 window.addEventListener('hashchange', render);

@@ -49,3 +49,10 @@ export function frame(root) {
 export function pageHeader(title, ...actions) {
   return h('div', {class: 'page-header'}, h('h1', {}, title), h('div', {class: 'page-actions'}, actions));
 }
+
+/** Fills main with a page saying the user's role does not allow this page. */
+export function noAccess(main, title) {
+  mount(main, pageHeader(title),
+    h('p', {role: 'alert'}, 'Your role does not give access to this page. Ask an administrator if you need it.'),
+    h('p', {}, h('a', {href: '#/'}, 'Go to the start page')));
+}

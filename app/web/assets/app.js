@@ -10,6 +10,7 @@ import {homeView} from './views/home.js';
 import {frame, pageHeader} from './views/layout.js';
 import {acceptInvitationView, resetPasswordView, signInView} from './views/signin.js';
 import './views/records/index.js';
+import './views/staff/index.js';
 
 const root = document.getElementById('app');
 const PUBLIC = new Set(['/sign-in', '/accept-invitation', '/reset-password']);

@@ -11,6 +11,7 @@ import {frame, pageHeader} from './views/layout.js';
 import {acceptInvitationView, resetPasswordView, signInView} from './views/signin.js';
 import './views/records/index.js';
 import './views/staff/index.js';
+import './views/settings.js';
 
 const root = document.getElementById('app');
 const PUBLIC = new Set(['/sign-in', '/accept-invitation', '/reset-password']);

@@ -1,7 +1,7 @@
 // Staff: invitations accepted in another browser, roles, password resets,
 // deactivation and API tokens.
 
-import {assert, assertEqual, createTenant, openPage, screenshot, signIn} from '../lib.mjs';
+import {apiCall, assert, assertEqual, createTenant, openPage, screenshot, signIn} from '../lib.mjs';
 
 /** Invites a staff member through the dialog and returns the invitation link shown. */
 async function invite(page, {email, name, role}) {
@@ -77,8 +77,23 @@ export const tests = {
     await member.goto(`${tenant.url}/#/settings`);
     await member.getByText('Your role may see these settings but not change them').waitFor();
     assertEqual(await member.getByRole('button', {name: 'Save settings'}).count(), 0, 'Officers cannot save settings');
+    // Officers change only their own customers, so another's record offers no edit.
+    const theirs = await apiCall(admin, 'POST', '/customers',
+      {kind: 'person', first_name: 'Owned', last_name: 'By Admin', email: `owned@${tenant.slug}.test`});
+    assertEqual(theirs.status, 201, 'the administrator creates a customer');
+    const mine = await apiCall(member, 'POST', '/customers',
+      {kind: 'person', first_name: 'Owned', last_name: 'By Olive', email: `olive-own@${tenant.slug}.test`});
+    assertEqual(mine.status, 201, 'the officer creates a customer');
     await member.goto(`${tenant.url}/#/customers`);
     await member.getByRole('heading', {name: 'Customer Management'}).waitFor();
+    await member.getByRole('button', {name: `Actions for ${theirs.body.code}`}).click();
+    await member.getByRole('menuitem', {name: 'View Details'}).waitFor();
+    assertEqual(await member.getByRole('menuitem', {name: 'Edit Information'}).count(), 0,
+      'another\'s record offers no edit');
+    await member.keyboard.press('Escape');
+    await member.getByRole('button', {name: `Actions for ${mine.body.code}`}).click();
+    await member.getByRole('menuitem', {name: 'Edit Information'}).waitFor();
+    await member.keyboard.press('Escape');
 
     // The administrator changes the member to Viewer: the next page load hides what Viewers lack.
     await admin.reload();

@@ -33,6 +33,17 @@ export function can(permission) {
   return Boolean(me && me.permissions.some((p) => p.name === permission));
 }
 
+/**
+ * True when the permission covers a record with this owner: "all" covers every
+ * record, "own" only the user's own. The API decides in the end; this keeps
+ * the UI from offering what it would reject.
+ */
+export function canOn(permission, ownerId) {
+  const grant = me && me.permissions.find((p) => p.name === permission);
+  if (!grant) return false;
+  return grant.scope === 'all' || ownerId === me.user.id;
+}
+
 /** The tenant's IANA time zone, for showing dates and times. */
 export function timeZone() {
   return (me && me.tenant && me.tenant.time_zone) || 'UTC';

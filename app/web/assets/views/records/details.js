@@ -7,7 +7,7 @@ import {h, mount} from '../../lib/dom.js';
 import {dateTime} from '../../lib/format.js';
 import {flash, pageNotice} from '../../lib/notice.js';
 import {go} from '../../lib/router.js';
-import {can} from '../../lib/session.js';
+import {can, canOn} from '../../lib/session.js';
 import {recordTabsFor, tabList} from '../../lib/tabs.js';
 import {noAccess, pageHeader} from '../layout.js';
 import {kindLabel, recordHref, resourceOf, statusBadge} from './resource.js';
@@ -84,7 +84,7 @@ function actions(resource, record, reload) {
   const key = record[resource.key];
   const base = `${resource.path}/${encodeURIComponent(key)}`;
   const buttons = [];
-  if (can(resource.permissions.update) && !record.archived_at) {
+  if (canOn(resource.permissions.update, record.owner && record.owner.id) && !record.archived_at) {
     buttons.push(h('a', {class: 'button primary', href: `#${base}/edit`}, 'Update Customer Info'));
   }
   if (can('customers.archive')) {

@@ -8,7 +8,7 @@ import {label} from '../../lib/format.js';
 import {firstPage, hashFor, pager, pushState} from '../../lib/list.js';
 import {menuButton} from '../../lib/menu.js';
 import {dataTable} from '../../lib/table.js';
-import {can} from '../../lib/session.js';
+import {can, canOn} from '../../lib/session.js';
 import {noAccess, pageHeader} from '../layout.js';
 import {kindLabel, recordHref, resourceOf, statusBadge} from './resource.js';
 
@@ -221,7 +221,7 @@ function recordTable(resource, items) {
         name: `Actions for ${key}`,
         items: [
           {label: 'View Details', href},
-          can(own.permissions.update) && !record.archived_at
+          canOn(own.permissions.update, record.owner && record.owner.id) && !record.archived_at
             ? {label: 'Edit Information', href: `${href}/edit`} : null,
         ],
       }),

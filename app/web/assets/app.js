@@ -50,6 +50,7 @@ async function render() {
     }
   }
   const main = frame(root);
+  mount(main, loading());
   try {
     await target.view(main, target.params, target.query);
   } catch (err) {

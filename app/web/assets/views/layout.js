@@ -47,6 +47,7 @@ export function frame(root) {
 
 /** A page heading with optional actions at the right. */
 export function pageHeader(title, ...actions) {
+  document.title = `${title} · Lendastack CRM`;
   return h('div', {class: 'page-header'}, h('h1', {}, title), h('div', {class: 'page-actions'}, actions));
 }
 

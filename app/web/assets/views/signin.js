@@ -8,6 +8,7 @@ import {flash, takeFlash} from '../lib/notice.js';
 import {loadSession} from '../lib/session.js';
 
 function page(title, intro, form) {
+  document.title = `${title} · Lendastack CRM`;
   return h('main', {id: 'main', class: 'auth-page'},
     h('div', {class: 'auth-card'},
       h('p', {class: 'brand'}, 'Lendastack CRM'),

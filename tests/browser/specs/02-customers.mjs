@@ -161,6 +161,22 @@ export const tests = {
     await page.goBack();
     await page.getByText('Page 2').waitFor();
     assert(await page.getByText('Page Person 26').isVisible(), 'Back shows the second page again');
+
+    // The history shows 20 changes at a time, newest first.
+    const code = (await apiCall(page, 'GET', '/customers?sort=name&limit=1')).body.items[0].code;
+    for (let version = 1; version <= 21; version++) {
+      const changed = await apiCall(page, 'PATCH', `/customers/${code}`, {occupation: `Job ${version}`},
+        {'If-Match': `"${version}"`});
+      assertEqual(changed.status, 200, `change ${version} is saved`);
+    }
+    await page.goto(`${tenant.url}/#/customers/${code}?tab=history`);
+    await page.locator('.history-entry').first().waitFor();
+    assertEqual(await page.locator('.history-entry').count(), 20, 'the first page holds 20 changes');
+    assert((await page.locator('.history-entry').first().textContent()).includes('Job 21'), 'the newest is first');
+    await page.getByRole('button', {name: 'Show older changes'}).click();
+    await page.getByText('This is the first change.').waitFor();
+    assertEqual(await page.locator('.history-entry').count(), 22, 'the older changes follow, down to the creation');
+    assert((await page.locator('.history-entry').last().textContent()).includes('Created'), 'the creation is last');
   },
 
   async 'screens fit a phone'({browser, track}) {

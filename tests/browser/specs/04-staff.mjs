@@ -94,6 +94,10 @@ export const tests = {
     await member.getByRole('button', {name: `Actions for ${mine.body.code}`}).click();
     await member.getByRole('menuitem', {name: 'Edit Information'}).waitFor();
     await member.keyboard.press('Escape');
+    await member.getByText('Filters and sort').click();
+    await member.getByLabel('Owner').selectOption('me');
+    await member.getByText('1 customer', {exact: true}).waitFor();
+    assert(await member.getByRole('link', {name: mine.body.code}).isVisible(), 'Owner "Me" lists the officer\'s own');
 
     // The administrator changes the member to Viewer: the next page load hides what Viewers lack.
     await admin.reload();

@@ -110,6 +110,18 @@ export const tests = {
     await page.keyboard.press('Enter');
     await page.keyboard.press('Enter');
     await page.getByRole('status').filter({hasText: /CUS-\d+ archived\./}).waitFor();
-    await page.getByRole('button', {name: 'Restore'}).waitFor();
+
+    // The archived record leaves the list unless asked for, and Restore brings it back.
+    const archivedCode = /CUS-\d+/.exec(await page.locator('.record-subtitle').textContent())[0];
+    await page.goto(`${tenant.url}/#/customers`);
+    await page.getByRole('link', {name: code}).waitFor();
+    assertEqual(await page.getByRole('link', {name: archivedCode}).count(), 0, 'the list leaves the archived record out');
+    await page.getByLabel('Archived records').selectOption('only');
+    await page.getByRole('link', {name: archivedCode}).click();
+    await tabTo(page, /^button:Restore/);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({hasText: /restored\./}).waitFor();
+    await page.getByRole('button', {name: 'Archive'}).waitFor();
   },
 };

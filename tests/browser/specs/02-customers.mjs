@@ -3,7 +3,7 @@
 
 import {apiCall, assert, assertEqual, createTenant, openPage, screenshot, signIn} from '../lib.mjs';
 
-/** Opens "Add New" and picks an entry; returns after the form's heading shows. */
+/** Opens "Add New" and picks an entry. Returns once the form's heading shows. */
 async function addNew(page, entry, heading) {
   await page.getByRole('button', {name: 'Add New'}).click();
   await page.getByRole('menuitem', {name: entry}).click();

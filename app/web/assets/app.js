@@ -5,7 +5,7 @@ import {h, loading, mount} from './lib/dom.js';
 import {registerModule} from './lib/modules.js';
 import {takeFlash} from './lib/notice.js';
 import {current, go, notFound, resolve, route} from './lib/router.js';
-import {clearSession, loadSession, session} from './lib/session.js';
+import {clearSession, loadSession, session, sessionAge} from './lib/session.js';
 import {homeView} from './views/home.js';
 import {frame, pageHeader} from './views/layout.js';
 import {acceptInvitationView, resetPasswordView, signInView} from './views/signin.js';
@@ -15,6 +15,9 @@ import './views/settings.js';
 
 const root = document.getElementById('app');
 const PUBLIC = new Set(['/sign-in', '/accept-invitation', '/reset-password']);
+// A role change applies to the API at once. The UI loads the session again on
+// the first page change after this long, so the sidebar and buttons follow it.
+const SESSION_REFRESH_MS = 60 * 1000;
 
 route('/sign-in', signInView);
 route('/accept-invitation', acceptInvitationView);
@@ -36,8 +39,8 @@ async function render() {
     target.view(root, target.params, target.query);
     return;
   }
-  if (!session()) {
-    mount(root, loading());
+  if (!session() || sessionAge() > SESSION_REFRESH_MS) {
+    if (!session()) mount(root, loading());
     try {
       await loadSession();
     } catch (err) {

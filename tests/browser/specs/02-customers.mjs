@@ -65,6 +65,15 @@ export const tests = {
     assert(await page.getByText('Hauptstraße 5').isVisible(), 'the address shows');
     assert(await page.getByText('Germany').isVisible(), 'the country shows by name');
 
+    // Times show in the tenant's zone, Europe/Berlin, not in UTC.
+    const stored = (await apiCall(page, 'GET', `/customers/${personCode}`)).body.created_at;
+    const [berlin, utc] = await page.evaluate((at) => ['Europe/Berlin', 'UTC'].map((timeZone) =>
+      new Intl.DateTimeFormat(undefined, {timeZone, day: 'numeric', month: 'short', year: 'numeric',
+        hour: '2-digit', minute: '2-digit'}).format(new Date(at))), stored);
+    const created = await page.locator('dt', {hasText: 'Created'}).locator('xpath=following-sibling::dd[1]').textContent();
+    assertEqual(created, berlin, 'the creation time is in the tenant\'s zone');
+    assert(created !== utc, 'the creation time is not shown in UTC');
+
     // A business, with a website as its only contact channel.
     await page.getByRole('link', {name: '← Customer Management'}).click();
     await addNew(page, 'Business Customer', 'New business customer');

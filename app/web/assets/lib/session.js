@@ -4,12 +4,14 @@
 import {api, setCsrfToken} from './api.js';
 
 let me = null;
+let loadedAt = 0;
 
 /** Loads the current user; returns null when nobody is signed in. */
 export async function loadSession() {
   try {
     const {data} = await api.get('/auth/me', {quiet: true});
     me = data;
+    loadedAt = Date.now();
     setCsrfToken(data.csrf_token);
   } catch (err) {
     if (err.status !== 401) throw err;
@@ -21,6 +23,11 @@ export async function loadSession() {
 
 export function session() {
   return me;
+}
+
+/** Returns the milliseconds since the session was loaded. */
+export function sessionAge() {
+  return Date.now() - loadedAt;
 }
 
 export function clearSession() {

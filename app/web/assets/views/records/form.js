@@ -1,5 +1,5 @@
-// The form that creates and edits customers and prospects. A create answered
-// 409 possible_duplicate lists the matching records and offers "Create anyway".
+// The form that creates and edits customers and prospects. When a create gets
+// 409 possible_duplicate, the form lists the matching records and offers "Create anyway".
 // An edit sends only the changed fields with If-Match. After a 412 it loads the
 // current version and keeps what the user typed.
 

@@ -25,8 +25,8 @@ export function staffNav() {
 
 /**
  * Returns the roles to offer in role selects as [id, name] pairs. GET /roles
- * needs roles.manage; without it, the roles of the listed staff members are
- * the ones the user can name.
+ * needs roles.manage, so without it the choices are the roles that listed staff
+ * members hold.
  */
 export async function roleChoices() {
   if (can('roles.manage')) {

@@ -93,9 +93,10 @@ export async function apiCall(page, method, path, body, headers = {}) {
 }
 
 /**
- * Saves a screenshot of the page at its width under tests/out/screenshots.
- * A full-page shot resizes the viewport, which closes open menus, so a shot of
- * an open menu takes only the viewport (fullPage: false).
+ * Saves a screenshot of the page at its width under tests/out/screenshots and
+ * fails when the page is wider than the window. A full-page shot resizes the
+ * viewport, which closes open menus, so a shot of an open menu takes only the
+ * viewport (fullPage: false).
  */
 export async function screenshot(page, name, {fullPage = true} = {}) {
   mkdirSync(screenshotDir, {recursive: true});
@@ -103,6 +104,9 @@ export async function screenshot(page, name, {fullPage = true} = {}) {
   // The sticky top bar would show where the page is scrolled to, across the middle of a full-page shot.
   if (fullPage) await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({path: path.join(screenshotDir, `${name}-${width}.png`), fullPage});
+  // Every screen fits its width: tables become cards on phones instead of scrolling the page sideways.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (overflow > 0) throw new Error(`${name} is ${overflow}px wider than the ${width}px window`);
 }
 
 export function assert(condition, message) {

@@ -604,11 +604,11 @@ th_raw(const char *request, size_t request_len, int timeout_ms, size_t *len)
 }
 
 long
-th_raw_status(const char *answer)
+th_raw_status(const char *response)
 {
     long status = 0;
 
-    if (strncmp(answer, "HTTP/1.", 7) != 0 || sscanf(answer + 8, " %3ld", &status) != 1)
+    if (strncmp(response, "HTTP/1.", 7) != 0 || sscanf(response + 8, " %3ld", &status) != 1)
         return 0;
     return status;
 }

@@ -136,13 +136,13 @@ char *th_read_until_close(int fd, int timeout_ms, size_t *len, bool *closed);
 
 /*
  * Sends a complete raw HTTP request on a new connection and returns the whole
- * answer as th_read_until_close() does. The request should carry
+ * response as th_read_until_close() does. The request should carry
  * "Connection: close", or the read lasts until timeout_ms.
  */
 char *th_raw(const char *request, size_t request_len, int timeout_ms, size_t *len);
 
-/* Status code of a raw HTTP/1.x answer, or 0 when it has no status line. */
-long th_raw_status(const char *answer);
+/* Status code of a raw HTTP/1.x response, or 0 when it has no status line. */
+long th_raw_status(const char *response);
 
 /* Milliseconds on the monotonic clock, for measuring waits. */
 double th_now_ms(void);

@@ -15,7 +15,7 @@
 #define LOAD_BODY_MAX (1024 * 1024) /* maximum bytes of a response body kept */
 
 /* A response as a load thread sees it. */
-struct load_answer {
+struct load_response {
     long status;
     bool retry_after;
     bool replayed;
@@ -25,10 +25,10 @@ struct load_answer {
 struct load_buffer {
     char *data;
     size_t len;
-    struct load_answer *answer;
+    struct load_response *response;
 };
 
-/* A write that has not had a definite answer yet; sent again with the same key. */
+/* A write that has not had a definite response yet; sent again with the same key. */
 struct load_pending {
     bool active;
     char email[128];
@@ -70,17 +70,17 @@ load_collect_header(char *data, size_t size, size_t count, void *user)
     size_t n = size * count;
 
     if (n > 12 && strncasecmp(data, "Retry-After:", 12) == 0)
-        b->answer->retry_after = true;
+        b->response->retry_after = true;
     if (n > 20 && strncasecmp(data, "Idempotent-Replayed:", 20) == 0 &&
         memmem(data, n, "true", 4) != NULL)
-        b->answer->replayed = true;
+        b->response->replayed = true;
     return n;
 }
 
 /* Sends one request with the load's session; fills *a. Never asserts. */
 static void
 load_send(struct load *l, const char *method, const char *path, const char *body,
-          const char *key, struct load_answer *a)
+          const char *key, struct load_response *a)
 {
     struct load_buffer buffer = {NULL, 0, a};
     struct curl_slist *headers = NULL;
@@ -95,7 +95,7 @@ load_send(struct load *l, const char *method, const char *path, const char *body
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
-    /* Longer than nginx's fastcgi_read_timeout, so nginx always answers first. */
+    /* Longer than nginx's fastcgi_read_timeout, so nginx always responds first. */
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, 90L);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, load_collect_body);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &buffer);
@@ -207,7 +207,7 @@ load_thread(void *arg)
 
     while (load_next(l, &n)) {
         struct load_outcome o = {0};
-        struct load_answer a;
+        struct load_response a;
         struct load_write w = {0};
         bool acknowledged = false;
 
@@ -223,7 +223,7 @@ load_thread(void *arg)
                 snprintf(w.code, sizeof(w.code), "%s", a.code);
                 w.replayed = a.replayed;
             }
-            /* Only an answer that may hide a commit is worth sending again. */
+            /* Only a response that may hide a commit is worth sending again. */
             pending.active = a.status == 0 || a.status >= 500;
         } else if (n % l->config.search_every == 1 % l->config.search_every) {
             o.kind = LOAD_SEARCH;

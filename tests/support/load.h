@@ -6,7 +6,7 @@
  *
  * The mix: GET /api/v1/customers/{code} of the seeded customers, searches
  * (GET /api/v1/customers?q=...), and POST /api/v1/customers, each with a unique
- * email and its own Idempotency-Key. A write that got no definite answer (a 5xx
+ * email and its own Idempotency-Key. A write that got no definite response (a 5xx
  * status or no response) is sent again with the same key and body before the
  * thread makes a new one, as a client that retries would; when the first attempt
  * had committed, the retry returns the stored response.

@@ -381,13 +381,22 @@ th_sql_ok(const PGresult *res)
  * broken, as it is after PostgreSQL restarted under it.
  */
 static PGresult *
+th_sql_send(const char *sql, int n, const char *const *params)
+{
+    /* Without parameters the simple protocol runs, which takes several statements. */
+    if (params == NULL)
+        return PQexec(th_db(), sql);
+    return PQexecParams(th_db(), sql, n, NULL, params, NULL, NULL, 0);
+}
+
+static PGresult *
 th_sql_run(const char *sql, int n, const char *const *params)
 {
-    PGresult *res = PQexecParams(th_db(), sql, n, NULL, params, NULL, NULL, 0);
+    PGresult *res = th_sql_send(sql, n, params);
 
     if (!th_sql_ok(res) && PQstatus(th_conn) == CONNECTION_BAD) {
         PQclear(res);
-        res = PQexecParams(th_db(), sql, n, NULL, params, NULL, NULL, 0);
+        res = th_sql_send(sql, n, params);
     }
     cr_assert(th_sql_ok(res), "SQL failed: %s\n%s", PQerrorMessage(th_db()), sql);
     return res;

@@ -49,8 +49,9 @@ create_body(const char *first_name, const char *email)
 {
     char *body = malloc(512);
 
-    snprintf(body, 512, "{\"kind\":\"person\",\"first_name\":\"%s\",\"last_name\":\"Aborted\","
-                        "\"email\":\"%s\"}",
+    snprintf(body, 512,
+             "{\"kind\":\"person\",\"first_name\":\"%s\",\"last_name\":\"Aborted\","
+             "\"email\":\"%s\"}",
              first_name, email);
     return body;
 }
@@ -102,8 +103,9 @@ nginx_logged_status(const char *user_agent, int timeout_ms)
 static long long
 rows_with_email(const struct th_tenant *t, const char *email)
 {
-    return th_sql_int(th_fmt("SELECT count(*) FROM \"%s\".customers WHERE email = $1", t->schema),
-                      email, NULL);
+    return th_sql_int(
+        th_fmt("SELECT count(*) FROM \"%s\".customers WHERE email = $1", t->schema), email,
+        NULL);
 }
 
 Test(disconnect, aborted_requests_leave_nothing_half_written, .timeout = 300)
@@ -184,7 +186,8 @@ Test(disconnect, aborted_requests_leave_nothing_half_written, .timeout = 300)
     whole_status = nginx_logged_status(ua_whole, 10000);
     slow_status = nginx_logged_status(ua_slow, 10000);
     cr_assert(half_status == 400 || half_status == 499,
-              "nginx logged status %ld for the half body, not the abort (400 or 499)", half_status);
+              "nginx logged status %ld for the half body, not the abort (400 or 499)",
+              half_status);
     cr_assert(slow_status == 400 || slow_status == 499,
               "nginx logged status %ld for the aborted upload, not the abort (400 or 499)",
               slow_status);
@@ -214,12 +217,13 @@ Test(disconnect, aborted_requests_leave_nothing_half_written, .timeout = 300)
                  "committed");
     whole_rows = rows_with_email(&t, whole_email);
     cr_assert_eq(whole_rows, 1, "the create is stored %lld times after the retry", whole_rows);
-    cr_assert_eq(th_sql_int(th_fmt("SELECT count(*) FROM \"%s\".audit_events a JOIN \"%s\".customers c"
-                                   " ON a.target_id = c.id::text WHERE c.email = $1"
-                                   " AND a.action = 'customer.created'",
-                                   t.schema, t.schema),
-                            whole_email, NULL),
-                 1, "the create has not exactly one audit entry");
+    cr_assert_eq(
+        th_sql_int(th_fmt("SELECT count(*) FROM \"%s\".audit_events a JOIN \"%s\".customers c"
+                          " ON a.target_id = c.id::text WHERE c.email = $1"
+                          " AND a.action = 'customer.created'",
+                          t.schema, t.schema),
+                   whole_email, NULL),
+        1, "the create has not exactly one audit entry");
     th_response_free(&r);
 
     n_after = th_worker_pids(after, 64);

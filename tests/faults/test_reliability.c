@@ -44,28 +44,30 @@ static void
 assert_writes_intact(const struct load_figures *f)
 {
     cr_assert(f->writes_acknowledged > 0, "no write was acknowledged, so nothing was checked");
-    cr_assert_eq(f->writes_lost, 0, "%ld of %ld acknowledged writes are missing", f->writes_lost,
-                 f->writes_acknowledged);
+    cr_assert_eq(f->writes_lost, 0, "%ld of %ld acknowledged writes are missing",
+                 f->writes_lost, f->writes_acknowledged);
     cr_assert_eq(f->writes_duplicated, 0, "%ld acknowledged writes are stored more than once",
                  f->writes_duplicated);
     cr_assert_eq(f->writes_found, f->writes_acknowledged,
-                 "%ld of %ld acknowledged writes are stored with another code", 
+                 "%ld of %ld acknowledged writes are stored with another code",
                  f->writes_acknowledged - f->writes_found, f->writes_acknowledged);
     cr_assert_eq(f->half_applied, 0,
                  "%ld customers of the load lack their audit entry or idempotency key",
                  f->half_applied);
     cr_assert_eq(f->orphans, 0,
-                 "%ld audit entries or idempotency keys of the load have no customer", f->orphans);
+                 "%ld audit entries or idempotency keys of the load have no customer",
+                 f->orphans);
 }
 
 /* Every failure was a 503 with Retry-After: no 500, no 502, no dropped connection. */
 static void
 assert_failures_are_503(const struct load_figures *f)
 {
-    cr_assert_eq(f->failed_by_status[503], f->failed,
-                 "%ld of %ld failed requests were not 503 (500: %ld, 502: %ld, no response: %ld)",
-                 f->failed - f->failed_by_status[503], f->failed, f->failed_by_status[500],
-                 f->failed_by_status[502], f->failed_by_status[0]);
+    cr_assert_eq(
+        f->failed_by_status[503], f->failed,
+        "%ld of %ld failed requests were not 503 (500: %ld, 502: %ld, no response: %ld)",
+        f->failed - f->failed_by_status[503], f->failed, f->failed_by_status[500],
+        f->failed_by_status[502], f->failed_by_status[0]);
     cr_assert_eq(f->failed_without_retry_after, 0, "%ld failed requests had no Retry-After",
                  f->failed_without_retry_after);
 }
@@ -191,8 +193,9 @@ Test(reliability, redis_killed_under_load, .timeout = 300, .fini = restart_redis
     cr_assert_eq(r.status, 200, "the session made without Redis failed after: %s", r.body);
     th_response_free(&r);
     load_check(&s.load, fault_end, &f);
-    load_report(&s.load, "redis_killed", "kill -9 of redis-server, then scripts/stack start redis",
-                fault_start, fault_end, &f, json_pack("{s:b}", "sign_in_during_fault", signed_in));
+    load_report(&s.load, "redis_killed",
+                "kill -9 of redis-server, then scripts/stack start redis", fault_start,
+                fault_end, &f, json_pack("{s:b}", "sign_in_during_fault", signed_in));
     cr_assert_eq(f.failed, 0, "%ld of %ld requests failed while Redis was down", f.failed,
                  f.requests);
     assert_writes_intact(&f);
@@ -217,8 +220,9 @@ Test(reliability, postgres_restarted_under_load, .timeout = 300)
     load_stop(&s.load);
 
     load_check(&s.load, fault_end, &f);
-    load_report(&s.load, "postgres_restarted", "scripts/stack restart postgres (pg_ctl stop -m fast, start)",
-                fault_start, fault_end, &f, NULL);
+    load_report(&s.load, "postgres_restarted",
+                "scripts/stack restart postgres (pg_ctl stop -m fast, start)", fault_start,
+                fault_end, &f, NULL);
     assert_failures_are_503(&f);
     assert_writes_intact(&f);
     /* The workers reconnected by themselves: none had to be replaced. */
@@ -289,8 +293,9 @@ Test(reliability, worker_killed_mid_request, .timeout = 300)
 
         cr_assert_eq(PQstatus(locker), CONNECTION_OK, "%s", PQerrorMessage(locker));
         /* Every request of the load reads or writes customers, so it waits here mid-request. */
-        res = PQexec(locker, th_fmt("BEGIN; LOCK TABLE \"%s\".customers IN ACCESS EXCLUSIVE MODE",
-                                    s.tenant.schema));
+        res =
+            PQexec(locker, th_fmt("BEGIN; LOCK TABLE \"%s\".customers IN ACCESS EXCLUSIVE MODE",
+                                  s.tenant.schema));
         cr_assert_eq(PQresultStatus(res), PGRES_COMMAND_OK, "%s", PQerrorMessage(locker));
         PQclear(res);
         while (victim == 0 && th_now_ms() < deadline) {
@@ -300,7 +305,8 @@ Test(reliability, worker_killed_mid_request, .timeout = 300)
                 n = http_worker_pids(now, PIDS_MAX);
                 for (int i = 0; i < n && victim == 0; i++)
                     victim = worker_busy(now[i]) ? now[i] : 0;
-                /* Where /proc/PID/syscall cannot be read, a lock wait in every worker will do. */
+                /* Where /proc/PID/syscall cannot be read, a lock wait in every worker will do.
+                 */
                 if (victim == 0 && waiting >= n)
                     victim = now[0];
             }
@@ -337,12 +343,16 @@ Test(reliability, worker_killed_mid_request, .timeout = 300)
     load_report(&s.load, "worker_killed",
                 "SIGKILL of a worker inside a request, three times (each while the load's "
                 "requests waited for a table lock)",
-                fault_start, fault_end, &f, json_pack("{s:i, s:f}", "workers_killed", kills,
-                          "worker_replaced_within_ms", replaced_ms));
+                fault_start, fault_end, &f,
+                json_pack("{s:i, s:f}", "workers_killed", kills, "worker_replaced_within_ms",
+                          replaced_ms));
     cr_assert(f.failed >= 1, "no request failed, so no kill hit a request in flight");
-    cr_assert(f.failed <= kills, "%ld requests failed for %d killed workers: more than the "
-              "killed workers had in flight", f.failed, kills);
-    /* nginx responds for the worker that died: its 502 becomes the 503 problem with Retry-After. */
+    cr_assert(f.failed <= kills,
+              "%ld requests failed for %d killed workers: more than the "
+              "killed workers had in flight",
+              f.failed, kills);
+    /* nginx responds for the worker that died: its 502 becomes the 503 problem with
+     * Retry-After. */
     assert_failures_are_503(&f);
     assert_writes_intact(&f);
     load_free(&s.load);
@@ -453,13 +463,14 @@ Test(reliability, postgres_out_of_connections, .timeout = 300)
     deadline = th_now_ms() + 30000;
     while (app_backends() < n_all && th_now_ms() < deadline)
         usleep(50000);
-    cr_assert(app_backends() >= n_all, "only %lld of %d server processes connected to PostgreSQL",
-              app_backends(), n_all);
+    cr_assert(app_backends() >= n_all,
+              "only %lld of %d server processes connected to PostgreSQL", app_backends(),
+              n_all);
 
     fault_start = load_now(&s.load);
     holders_fill(h);
-    max_connections = th_sql_int("SELECT setting::bigint FROM pg_settings WHERE name = 'max_connections'",
-                                 NULL);
+    max_connections = th_sql_int(
+        "SELECT setting::bigint FROM pg_settings WHERE name = 'max_connections'", NULL);
 
     /* Workers that hold a connection keep serving. */
     cr_assert(load_wait_successes(&s.load, fault_start, 100, 60000),
@@ -495,10 +506,10 @@ Test(reliability, postgres_out_of_connections, .timeout = 300)
                 "with SIGHUP so that they must connect anew, then the slots released",
                 fault_start, fault_end, &f,
                 json_pack("{s:I, s:I, s:s}", "max_connections", (json_int_t)max_connections,
-                          "connections_held", (json_int_t)held,
-                          "refusal", h->last_error));
+                          "connections_held", (json_int_t)held, "refusal", h->last_error));
     cr_assert_eq(failed_while_connected, 0,
-                 "%ld requests failed on workers that held a connection", failed_while_connected);
+                 "%ld requests failed on workers that held a connection",
+                 failed_while_connected);
     cr_assert(f.failed > 0, "no request failed: the workers were not held at the limit");
     assert_failures_are_503(&f);
     assert_writes_intact(&f);

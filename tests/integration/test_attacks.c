@@ -50,8 +50,8 @@ attack_record(const char *name, const char *check, long requests, json_t *findin
     snprintf(dir, sizeof(dir), "%s/tests/out/reliability/attacks", th_env("LENDASTACK_REPO"));
     cr_assert(mkdir(dir, 0755) == 0 || errno == EEXIST, "mkdir %s: %s", dir, strerror(errno));
     snprintf(path, sizeof(path), "%s/%s.json", dir, name);
-    cr_assert_eq(json_dump_file(doc, path, JSON_INDENT(2) | JSON_SORT_KEYS), 0, "writing %s failed",
-                 path);
+    cr_assert_eq(json_dump_file(doc, path, JSON_INDENT(2) | JSON_SORT_KEYS), 0,
+                 "writing %s failed", path);
     json_decref(doc);
 }
 
@@ -85,7 +85,8 @@ expand(const char *template, const char *host, const char *other, const char *co
                 break;
         }
         if (i < COUNT(names)) {
-            len += (size_t)snprintf(out + len, 65536 - len, "%s", values[i] != NULL ? values[i] : "");
+            len += (size_t)snprintf(out + len, 65536 - len, "%s",
+                                    values[i] != NULL ? values[i] : "");
             p += strlen(names[i]);
         } else {
             out[len++] = *p++;
@@ -165,17 +166,17 @@ Test(attacks, host_header_tricks_stay_in_tenant)
         {"NUL byte", "Host: {host}%00.{other}", false, HOST_REJECTED},
         {"X-Forwarded-Host to B", "Host: {host}\r\nX-Forwarded-Host: {other}", false,
          HOST_SAME_TENANT},
-        {"X-Forwarded-Host to B, B's session", "Host: {host}\r\nX-Forwarded-Host: {other}", true,
-         HOST_REJECTED},
+        {"X-Forwarded-Host to B, B's session", "Host: {host}\r\nX-Forwarded-Host: {other}",
+         true, HOST_REJECTED},
         {"Forwarded to B, B's session", "Host: {host}\r\nForwarded: host={other}", true,
          HOST_REJECTED},
         {"X-Host to B, B's session", "Host: {host}\r\nX-Host: {other}", true, HOST_REJECTED},
         {"X-Original-Host to B, B's session", "Host: {host}\r\nX-Original-Host: {other}", true,
          HOST_REJECTED},
-        {"X-Forwarded-Host from an unknown host", "Host: nobody.{domain}\r\nX-Forwarded-Host: {host}",
-         false, HOST_REJECTED},
-        {"Forwarded from an unknown host", "Host: nobody.{domain}\r\nForwarded: host=\"{host}\"", false,
-         HOST_REJECTED},
+        {"X-Forwarded-Host from an unknown host",
+         "Host: nobody.{domain}\r\nX-Forwarded-Host: {host}", false, HOST_REJECTED},
+        {"Forwarded from an unknown host",
+         "Host: nobody.{domain}\r\nForwarded: host=\"{host}\"", false, HOST_REJECTED},
     };
     struct fixture a, b;
     json_t *statuses = json_object();
@@ -204,8 +205,8 @@ Test(attacks, host_header_tricks_stay_in_tenant)
         count_status(statuses, status);
         body = json_loads(raw_body(answer), 0, NULL);
         slug = json_string_value(json_object_get(json_object_get(body, "tenant"), "slug"));
-        cr_assert(status != 0 && status < 500, "%s: no response or a server error: %.200s", c->what,
-                  answer);
+        cr_assert(status != 0 && status < 500, "%s: no response or a server error: %.200s",
+                  c->what, answer);
         if (c->expect == HOST_REJECTED)
             cr_assert(status == 400 || status == 401 || status == 404,
                       "%s reached a tenant (status %ld): %.300s", c->what, status,
@@ -280,16 +281,19 @@ struct list_params {
 };
 
 static const char *const customer_params[] = {
-    "kind", "status", "owner", "tag", "created_from", "created_to", "q", "archived",
-    "include_archived", "sort", "limit", "cursor", NULL};
+    "kind",     "status",           "owner", "tag",   "created_from", "created_to", "q",
+    "archived", "include_archived", "sort",  "limit", "cursor",       NULL};
 static const char *const count_params[] = {
-    "kind", "status", "owner", "tag", "created_from", "created_to", "q", "archived",
-    "include_archived", NULL};
-static const char *const history_params[] = {"include_archived", "sort", "limit", "cursor", NULL};
+    "kind",     "status",           "owner", "tag", "created_from", "created_to", "q",
+    "archived", "include_archived", NULL};
+static const char *const history_params[] = {"include_archived", "sort", "limit", "cursor",
+                                             NULL};
 static const char *const user_params[] = {"status", "role_id", "sort", "limit", "cursor", NULL};
-static const char *const token_params[] = {"status", "user_id", "sort", "limit", "cursor", NULL};
-static const char *const audit_params[] = {
-    "action", "target_type", "target_id", "actor", "from", "to", "sort", "limit", "cursor", NULL};
+static const char *const token_params[] = {"status", "user_id", "sort",
+                                           "limit",  "cursor",  NULL};
+static const char *const audit_params[] = {"action", "target_type", "target_id", "actor",
+                                           "from",   "to",          "sort",      "limit",
+                                           "cursor", NULL};
 static const char *const role_params[] = {"sort", "limit", "cursor", "q", NULL};
 
 /* The tenant's tables and the number of rows in each, as one text. */
@@ -314,10 +318,14 @@ Test(attacks, sql_injection_in_list_parameters, .timeout = 600)
     char code[32], history[96];
     long requests = 0;
     struct list_params lists[] = {
-        {"/api/v1/customers", customer_params}, {"/api/v1/customers/count", count_params},
-        {"/api/v1/prospects", customer_params}, {"/api/v1/prospects/count", count_params},
-        {history, history_params},              {"/api/v1/users", user_params},
-        {"/api/v1/tokens", token_params},       {"/api/v1/audit", audit_params},
+        {"/api/v1/customers", customer_params},
+        {"/api/v1/customers/count", count_params},
+        {"/api/v1/prospects", customer_params},
+        {"/api/v1/prospects/count", count_params},
+        {history, history_params},
+        {"/api/v1/users", user_params},
+        {"/api/v1/tokens", token_params},
+        {"/api/v1/audit", audit_params},
         {"/api/v1/roles", role_params},
     };
 
@@ -369,8 +377,8 @@ Test(attacks, sql_injection_in_list_parameters, .timeout = 600)
     /* Forged cursors with the sort order each names. */
     for (size_t i = 0; i < COUNT(forged_cursors); i++) {
         static const char *const sorts[] = {"name", "-created_at", "name", "code"};
-        const char *path = th_fmt("/api/v1/customers?sort=%s&cursor=%s", sorts[i],
-                                  forged_cursors[i]);
+        const char *path =
+            th_fmt("/api/v1/customers?sort=%s&cursor=%s", sorts[i], forged_cursors[i]);
 
         r = th_request(&f.admin, "GET", path, NULL);
         requests++;
@@ -454,15 +462,16 @@ assert_same_strings(const json_t *sent, const json_t *got, const char *where)
 
         cr_assert(json_is_array(got) && json_array_size(got) == json_array_size(sent),
                   "%s: the array came back with another length", where);
-        json_array_foreach(sent, i, item)
-            compared += assert_same_strings(item, json_array_get(got, i), th_fmt("%s[%zu]", where, i));
+        json_array_foreach(sent, i, item) compared +=
+            assert_same_strings(item, json_array_get(got, i), th_fmt("%s[%zu]", where, i));
         return compared;
     }
     if (json_is_object(sent)) {
         const char *key;
         json_t *value;
 
-        json_object_foreach((json_t *)sent, key, value) {
+        json_object_foreach((json_t *)sent, key, value)
+        {
             if (strcmp(key, "kind") != 0 && strcmp(key, "email") != 0)
                 compared += assert_same_strings(value, json_object_get(got, key),
                                                 th_fmt("%s.%s", where, key));
@@ -500,7 +509,8 @@ check_stored_payloads(struct fixture *f, const char *path, const char *key_name,
     r = th_request(&f->admin, "GET", th_fmt("%s?limit=200", path), NULL);
     cr_assert_eq(r.status, 200, "%s", r.body);
     items = json_object_get(r.json, "items");
-    json_array_foreach(items, i, item) {
+    json_array_foreach(items, i, item)
+    {
         const char *key = json_string_value(json_object_get(item, key_name));
 
         if (key != NULL && strstr(location, key) != NULL)
@@ -537,21 +547,23 @@ Test(attacks, stored_scripts_come_back_unchanged)
                   "tags", svg, "<b>vip</b>", "external_ref", "javascript:alert(1)"));
     compared += check_stored_payloads(
         &f, "/api/v1/customers", "code",
-        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "kind", "business", "legal_name", script,
-                  "trading_name", image, "registration_number", "<b>HRB 1</b>", "industry", mixed,
-                  "website", "https://example.com/?q=<script>alert(1)</script>", "email",
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "kind", "business", "legal_name",
+                  script, "trading_name", image, "registration_number", "<b>HRB 1</b>",
+                  "industry", mixed, "website",
+                  "https://example.com/?q=<script>alert(1)</script>", "email",
                   "xss.business@xss.test"));
-    compared += check_stored_payloads(
-        &f, "/api/v1/prospects", "reference",
-        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "kind", "person", "first_name", svg,
-                  "last_name", script, "email", "xss.prospect@xss.test", "lead_stage", image,
-                  "lead_owner_name", mixed));
+    compared += check_stored_payloads(&f, "/api/v1/prospects", "reference",
+                                      json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "kind",
+                                                "person", "first_name", svg, "last_name",
+                                                script, "email", "xss.prospect@xss.test",
+                                                "lead_stage", image, "lead_owner_name", mixed));
     /* NOTE: customers have no CSV export yet; when one exists, compare its cells here too. */
     attack_record("stored_scripts",
                   "Stored script payloads in every text field of a person, a business and a "
                   "prospect, read back from the create, the record and the list",
-                  9, json_pack("{s:I, s:s}", "strings_compared", (json_int_t)compared, "result",
-                               "every string byte-exact, as application/json"));
+                  9,
+                  json_pack("{s:I, s:s}", "strings_compared", (json_int_t)compared, "result",
+                            "every string byte-exact, as application/json"));
 }
 
 /* ---- CSRF -------------------------------------------------------------------------------- */
@@ -561,8 +573,8 @@ Test(attacks, changes_without_csrf_token_are_403)
     struct fixture f, other;
     struct th_client none, wrong, foreign;
     struct th_response r;
-    static const char body[] =
-        "{\"kind\":\"person\",\"first_name\":\"No\",\"last_name\":\"Token\",\"email\":\"no@csrf.test\"}";
+    static const char body[] = "{\"kind\":\"person\",\"first_name\":\"No\",\"last_name\":"
+                               "\"Token\",\"email\":\"no@csrf.test\"}";
     struct {
         const char *what;
         struct th_client *client;
@@ -575,7 +587,8 @@ Test(attacks, changes_without_csrf_token_are_403)
         {"another session's token", &foreign, "POST", "/api/v1/customers", body},
         {"no token, PATCH", &none, "PATCH", "/api/v1/settings", "{}"},
         {"no token, sign-out", &none, "POST", "/api/v1/auth/logout", NULL},
-        {"no token, token create", &none, "POST", "/api/v1/tokens", "{\"name\":\"x\",\"role_id\":1}"},
+        {"no token, token create", &none, "POST", "/api/v1/tokens",
+         "{\"name\":\"x\",\"role_id\":1}"},
         {"wrong token, password change", &wrong, "POST", "/api/v1/auth/password",
          "{\"current_password\":\"x\",\"new_password\":\"y\"}"},
     };
@@ -585,18 +598,20 @@ Test(attacks, changes_without_csrf_token_are_403)
     none = f.admin;
     none.csrf[0] = '\0';
     wrong = f.admin;
-    snprintf(wrong.csrf, sizeof(wrong.csrf), "%s", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    snprintf(wrong.csrf, sizeof(wrong.csrf), "%s",
+             "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
     foreign = f.admin;
     snprintf(foreign.csrf, sizeof(foreign.csrf), "%s", other.admin.csrf);
     for (size_t i = 0; i < COUNT(cases); i++) {
         r = th_request(cases[i].client, cases[i].method, cases[i].path, cases[i].body);
-        cr_assert_eq(r.status, 403, "%s: %s %s returned %ld: %s", cases[i].what, cases[i].method,
-                     cases[i].path, r.status, r.body);
+        cr_assert_eq(r.status, 403, "%s: %s %s returned %ld: %s", cases[i].what,
+                     cases[i].method, cases[i].path, r.status, r.body);
         cr_assert_str_eq(th_json_str(&r, "code"), "csrf_token_invalid", "%s", cases[i].what);
         th_response_free(&r);
     }
-    cr_assert_eq(th_sql_int(th_fmt("SELECT count(*) FROM \"%s\".customers", f.tenant.schema), NULL),
-                 0, "a create without a valid CSRF token was stored");
+    cr_assert_eq(
+        th_sql_int(th_fmt("SELECT count(*) FROM \"%s\".customers", f.tenant.schema), NULL), 0,
+        "a create without a valid CSRF token was stored");
     r = th_request(&f.admin, "GET", "/api/v1/auth/me", NULL);
     cr_assert_eq(r.status, 200, "the session ended without its CSRF token: %s", r.body);
     th_response_free(&r);
@@ -628,7 +643,8 @@ Test(attacks, oversized_bodies_get_413_problems)
     cr_assert_eq(r.status, 413, "a 1.5 MiB body returned %ld", r.status);
     type = th_header(&r, "Content-Type");
     cr_assert(type != NULL && strcmp(type, "application/problem+json") == 0, "413 as %s", type);
-    cr_assert_str_eq(th_json_str(&r, "code"), "payload_too_large", "the server's 413: %s", r.body);
+    cr_assert_str_eq(th_json_str(&r, "code"), "payload_too_large", "the server's 413: %s",
+                     r.body);
     cr_assert_eq(th_json_int(&r, "limit_bytes"), 1048576);
     free(type);
     th_response_free(&r);
@@ -650,13 +666,15 @@ Test(attacks, oversized_bodies_get_413_problems)
     json_decref(problem);
     free(raw_type);
     free(answer);
-    attack_record("oversized_bodies",
-                  "A 1.5 MiB JSON body (over the server's 1 MiB limit, under nginx's 2 MiB) and "
-                  "a 3 MB Content-Length (over nginx's limit)",
-                  2,
-                  json_pack("{s:s, s:s}", "server", "413 application/problem+json, code "
-                            "payload_too_large, limit_bytes 1048576", "nginx",
-                            "413 application/problem+json before the body was sent"));
+    attack_record(
+        "oversized_bodies",
+        "A 1.5 MiB JSON body (over the server's 1 MiB limit, under nginx's 2 MiB) and "
+        "a 3 MB Content-Length (over nginx's limit)",
+        2,
+        json_pack("{s:s, s:s}", "server",
+                  "413 application/problem+json, code "
+                  "payload_too_large, limit_bytes 1048576",
+                  "nginx", "413 application/problem+json before the body was sent"));
 }
 
 /* ---- Slow clients ------------------------------------------------------------------------ */
@@ -703,14 +721,14 @@ Test(attacks, slow_headers_are_cut_off, .timeout = 60)
 {
     int timeout = nginx_timeout_seconds("client_header_timeout");
     bool closed;
-    double seconds = seconds_until_cut_off("GET / HTTP/1.1\r\n", timeout + SLOW_MARGIN_SECONDS, &closed);
+    double seconds =
+        seconds_until_cut_off("GET / HTTP/1.1\r\n", timeout + SLOW_MARGIN_SECONDS, &closed);
 
     cr_assert(closed, "nginx kept a client that sent no headers for %.1f s", seconds);
     cr_assert(seconds <= timeout + SLOW_MARGIN_SECONDS, "cut off after %.1f s", seconds);
-    attack_record("slow_headers",
-                  "A client sends the request line and then nothing",
-                  1, json_pack("{s:i, s:f}", "client_header_timeout_seconds", timeout,
-                               "closed_after_seconds", seconds));
+    attack_record("slow_headers", "A client sends the request line and then nothing", 1,
+                  json_pack("{s:i, s:f}", "client_header_timeout_seconds", timeout,
+                            "closed_after_seconds", seconds));
 }
 
 Test(attacks, slow_bodies_are_cut_off, .timeout = 60)
@@ -722,16 +740,17 @@ Test(attacks, slow_bodies_are_cut_off, .timeout = 60)
 
     fixture_init(&f, "slow");
     seconds = seconds_until_cut_off(
-        th_fmt("POST /api/v1/customers HTTP/1.1\r\nHost: %s\r\nCookie: %s\r\nX-CSRF-Token: %s\r\n"
-               "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"kind\":",
-               f.tenant.host, f.admin.cookie, f.admin.csrf),
+        th_fmt(
+            "POST /api/v1/customers HTTP/1.1\r\nHost: %s\r\nCookie: %s\r\nX-CSRF-Token: %s\r\n"
+            "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"kind\":",
+            f.tenant.host, f.admin.cookie, f.admin.csrf),
         timeout + SLOW_MARGIN_SECONDS, &closed);
     cr_assert(closed, "nginx kept a client that stopped sending its body for %.1f s", seconds);
     cr_assert(seconds <= timeout + SLOW_MARGIN_SECONDS, "cut off after %.1f s", seconds);
     attack_record("slow_bodies",
-                  "A client sends 8 of 100 announced body bytes and then nothing",
-                  1, json_pack("{s:i, s:f}", "client_body_timeout_seconds", timeout,
-                               "closed_after_seconds", seconds));
+                  "A client sends 8 of 100 announced body bytes and then nothing", 1,
+                  json_pack("{s:i, s:f}", "client_body_timeout_seconds", timeout,
+                            "closed_after_seconds", seconds));
 }
 
 /* ---- Path traversal ---------------------------------------------------------------------- */
@@ -792,7 +811,8 @@ Test(attacks, path_traversal_serves_nothing_outside_web_root)
     size_t index_len, makefile_len, main_len;
     char *index = file_text(th_fmt("%s/index.html", th_env("LENDASTACK_WEB_ROOT")), &index_len);
     char *makefile = file_text(th_fmt("%s/Makefile", th_env("LENDASTACK_REPO")), &makefile_len);
-    char *main_c = file_text(th_fmt("%s/app/src/server/main.c", th_env("LENDASTACK_REPO")), &main_len);
+    char *main_c =
+        file_text(th_fmt("%s/app/src/server/main.c", th_env("LENDASTACK_REPO")), &main_len);
     json_t *statuses = json_object();
 
     cr_assert(index != NULL && makefile != NULL && main_c != NULL);
@@ -808,8 +828,10 @@ Test(attacks, path_traversal_serves_nothing_outside_web_root)
         count_status(statuses, status);
         cr_assert(strstr(body, "root:x:0:0") == NULL, "%s served /etc/passwd", paths[i]);
         cr_assert(strstr(body, "fuzz-targets") == NULL, "%s served the Makefile", paths[i]);
-        cr_assert(strstr(body, "master_run") == NULL, "%s served the server's source", paths[i]);
-        cr_assert(strstr(body, "repositoryformatversion") == NULL && strstr(body, "gitdir:") == NULL,
+        cr_assert(strstr(body, "master_run") == NULL, "%s served the server's source",
+                  paths[i]);
+        cr_assert(strstr(body, "repositoryformatversion") == NULL &&
+                      strstr(body, "gitdir:") == NULL,
                   "%s served git metadata", paths[i]);
         /* The UI serves index.html for unknown paths; nothing else may come with a 200. */
         cr_assert(status == 400 || status == 403 || status == 404 ||
@@ -870,11 +892,14 @@ Test(attacks, security_headers_on_every_response)
         {"an asset", "GET /assets/app.js HTTP/1.0\r\nHost: {host}", 200},
         {"a missing asset", "GET /assets/missing.js HTTP/1.0\r\nHost: {host}", 404},
         {"a dotfile", "GET /.env HTTP/1.0\r\nHost: {host}", 404},
-        {"a static POST", "POST /index.html HTTP/1.0\r\nHost: {host}\r\nContent-Length: 0", 405},
-        {"an API read", "GET /api/v1/auth/me HTTP/1.0\r\nHost: {host}\r\nCookie: {cookie}", 200},
+        {"a static POST", "POST /index.html HTTP/1.0\r\nHost: {host}\r\nContent-Length: 0",
+         405},
+        {"an API read", "GET /api/v1/auth/me HTTP/1.0\r\nHost: {host}\r\nCookie: {cookie}",
+         200},
         {"an API 401", "GET /api/v1/auth/me HTTP/1.0\r\nHost: {host}", 401},
         {"an API 404", "GET /api/v1/nothing HTTP/1.0\r\nHost: {host}\r\nCookie: {cookie}", 404},
-        {"an API 405", "DELETE /api/v1/auth/me HTTP/1.0\r\nHost: {host}\r\nCookie: {cookie}", 405},
+        {"an API 405", "DELETE /api/v1/auth/me HTTP/1.0\r\nHost: {host}\r\nCookie: {cookie}",
+         405},
         {"an unknown tenant", "GET /api/v1/auth/me HTTP/1.0\r\nHost: nobody.{domain}", 404},
         {"nginx's 413",
          "POST /api/v1/customers HTTP/1.0\r\nHost: {host}\r\nContent-Length: 99999999", 413},
@@ -885,23 +910,25 @@ Test(attacks, security_headers_on_every_response)
     fixture_init(&f, "headers");
     for (size_t i = 0; i < COUNT(cases); i++) {
         size_t len;
-        char *request = strdup(th_fmt("%s\r\nConnection: close\r\n\r\n",
-                                      expand(cases[i].request, f.tenant.host, NULL,
-                                             f.admin.cookie)));
+        char *request =
+            strdup(th_fmt("%s\r\nConnection: close\r\n\r\n",
+                          expand(cases[i].request, f.tenant.host, NULL, f.admin.cookie)));
         char *answer = th_raw(request, strlen(request), 10000, &len);
 
-        cr_assert_eq(th_raw_status(answer), cases[i].status, "%s: %.300s", cases[i].what, answer);
+        cr_assert_eq(th_raw_status(answer), cases[i].status, "%s: %.300s", cases[i].what,
+                     answer);
         assert_security_headers(answer, cases[i].what);
-        json_array_append_new(checked, json_string(th_fmt("%s (%ld)", cases[i].what,
-                                                          cases[i].status)));
+        json_array_append_new(checked,
+                              json_string(th_fmt("%s (%ld)", cases[i].what, cases[i].status)));
         free(answer);
         free(request);
     }
-    attack_record("security_headers",
-                  "Content-Security-Policy with frame-ancestors 'none', X-Content-Type-Options, "
-                  "Referrer-Policy and X-Frame-Options, each once, on HTML, API and error "
-                  "responses",
-                  (long)COUNT(cases), json_pack("{s:o}", "responses", checked));
+    attack_record(
+        "security_headers",
+        "Content-Security-Policy with frame-ancestors 'none', X-Content-Type-Options, "
+        "Referrer-Policy and X-Frame-Options, each once, on HTML, API and error "
+        "responses",
+        (long)COUNT(cases), json_pack("{s:o}", "responses", checked));
 }
 
 Test(attacks, session_cookie_flags)
@@ -926,9 +953,8 @@ Test(attacks, session_cookie_flags)
     cr_assert(strcasestr(cookie, "Domain=") == NULL, "a Domain attribute: %s", cookie);
     /* The test stack runs in development mode over plain http; the unit suite checks Secure. */
     cr_assert(strstr(cookie, "Secure") == NULL, "Secure in development: %s", cookie);
-    attack_record("session_cookie",
-                  "Flags of the session cookie set at sign-in",
-                  1, json_pack("{s:s}", "set_cookie", strchr(cookie, ';')));
+    attack_record("session_cookie", "Flags of the session cookie set at sign-in", 1,
+                  json_pack("{s:s}", "set_cookie", strchr(cookie, ';')));
     free(cookie);
     free(text);
     json_decref(body);

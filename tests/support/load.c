@@ -299,8 +299,8 @@ load_start(struct load *l, const struct th_tenant *t, const struct th_client *cl
     snprintf(l->schema, sizeof(l->schema), "%s", t->schema);
     snprintf(l->url, sizeof(l->url), "%s", th_url());
     cr_assert(getrandom(random, sizeof(random), 0) == sizeof(random));
-    snprintf(l->tag, sizeof(l->tag), "%s-%02x%02x%02x%02x", tag, random[0], random[1], random[2],
-             random[3]);
+    snprintf(l->tag, sizeof(l->tag), "%s-%02x%02x%02x%02x", tag, random[0], random[1],
+             random[2], random[3]);
     load_seed(l);
 
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -498,30 +498,36 @@ load_check(struct load *l, double fault_end_ms, struct load_figures *f)
     snprintf(like, sizeof(like), "%s-%%", l->tag);
     f->writes_lost = th_sql_int(
         th_fmt("SELECT count(*) FROM unnest($1::text[]) AS w(email)"
-               " WHERE NOT EXISTS (SELECT 1 FROM \"%s\".customers c WHERE c.email = w.email)", s),
+               " WHERE NOT EXISTS (SELECT 1 FROM \"%s\".customers c WHERE c.email = w.email)",
+               s),
         emails, NULL);
     f->writes_duplicated = th_sql_int(
         th_fmt("SELECT count(*) FROM unnest($1::text[]) AS w(email)"
-               " WHERE (SELECT count(*) FROM \"%s\".customers c WHERE c.email = w.email) > 1", s),
+               " WHERE (SELECT count(*) FROM \"%s\".customers c WHERE c.email = w.email) > 1",
+               s),
         emails, NULL);
     f->writes_found = th_sql_int(
         th_fmt("SELECT count(*) FROM unnest($1::text[], $2::text[]) AS w(email, code)"
                " WHERE (SELECT count(*) FROM \"%s\".customers c WHERE c.email = w.email) = 1"
                " AND EXISTS (SELECT 1 FROM \"%s\".customers c"
-               "             WHERE c.email = w.email AND c.code = w.code)", s, s),
+               "             WHERE c.email = w.email AND c.code = w.code)",
+               s, s),
         emails, codes, NULL);
-    f->writes_unacknowledged_found = th_sql_int(
-        th_fmt("SELECT count(*) FROM \"%s\".customers WHERE email LIKE $1"
-               " AND email <> ALL ($2::text[])", s),
-        like, emails, NULL);
+    f->writes_unacknowledged_found =
+        th_sql_int(th_fmt("SELECT count(*) FROM \"%s\".customers WHERE email LIKE $1"
+                          " AND email <> ALL ($2::text[])",
+                          s),
+                   like, emails, NULL);
 
     /* The row, its audit entry and its idempotency key are written in one transaction. */
     f->half_applied = th_sql_int(
-        th_fmt("SELECT count(*) FROM \"%s\".customers c WHERE c.email LIKE $1 AND ("
-               " (SELECT count(*) FROM \"%s\".audit_events a WHERE a.action = 'customer.created'"
-               "  AND a.target_type = 'customer' AND a.target_id = c.id::text) <> 1"
-               " OR (SELECT count(*) FROM \"%s\".idempotency_keys k"
-               "     WHERE k.key LIKE $1 AND k.body->>'code' = c.code) <> 1)", s, s, s),
+        th_fmt(
+            "SELECT count(*) FROM \"%s\".customers c WHERE c.email LIKE $1 AND ("
+            " (SELECT count(*) FROM \"%s\".audit_events a WHERE a.action = 'customer.created'"
+            "  AND a.target_type = 'customer' AND a.target_id = c.id::text) <> 1"
+            " OR (SELECT count(*) FROM \"%s\".idempotency_keys k"
+            "     WHERE k.key LIKE $1 AND k.body->>'code' = c.code) <> 1)",
+            s, s, s),
         like, NULL);
     f->orphans = th_sql_int(
         th_fmt("SELECT (SELECT count(*) FROM \"%s\".audit_events a"
@@ -529,7 +535,8 @@ load_check(struct load *l, double fault_end_ms, struct load_figures *f)
                "        (SELECT 1 FROM \"%s\".customers c WHERE c.id::text = a.target_id))"
                "     + (SELECT count(*) FROM \"%s\".idempotency_keys k WHERE k.key LIKE $1"
                "        AND NOT EXISTS (SELECT 1 FROM \"%s\".customers c"
-               "                        WHERE c.code = k.body->>'code'))", s, s, s, s),
+               "                        WHERE c.code = k.body->>'code'))",
+               s, s, s, s),
         like, NULL);
     free(emails);
     free(codes);
@@ -575,8 +582,8 @@ load_report(const struct load *l, const char *scenario, const char *fault,
         (json_int_t)f->failed, "failed_by_status", by_status, "failed_without_retry_after",
         (json_int_t)f->failed_without_retry_after, "writes", "attempted",
         (json_int_t)f->writes_attempted, "acknowledged", (json_int_t)f->writes_acknowledged,
-        "replayed", (json_int_t)f->writes_replayed, "found", (json_int_t)f->writes_found, "lost",
-        (json_int_t)f->writes_lost, "duplicated", (json_int_t)f->writes_duplicated,
+        "replayed", (json_int_t)f->writes_replayed, "found", (json_int_t)f->writes_found,
+        "lost", (json_int_t)f->writes_lost, "duplicated", (json_int_t)f->writes_duplicated,
         "unacknowledged_found", (json_int_t)f->writes_unacknowledged_found, "half_applied",
         (json_int_t)f->half_applied, "orphans", (json_int_t)f->orphans,
         "recovery_first_success_ms", f->recovery_first_ms, "recovery_steady_ms",

@@ -65,18 +65,18 @@ struct load_write {
 struct load_figures {
     long requests;
     long succeeded;
-    long failed;            /* every status outside 2xx, and no response */
+    long failed;                /* every status outside 2xx, and no response */
     long failed_by_status[600]; /* index 0 counts requests without a response */
     long failed_without_retry_after;
-    long writes_attempted;  /* distinct writes, retries of one write counted once */
+    long writes_attempted; /* distinct writes, retries of one write counted once */
     long writes_acknowledged;
     long writes_replayed;
     long writes_found;      /* acknowledged and in the table exactly once, with its code */
     long writes_lost;       /* acknowledged and not in the table */
     long writes_duplicated; /* acknowledged and in the table more than once */
     long writes_unacknowledged_found; /* in the table without a 201 (answer lost) */
-    long half_applied;      /* load rows without their audit entry or idempotency key */
-    long orphans;           /* audit entries or idempotency keys of the load without a row */
+    long half_applied;         /* load rows without their audit entry or idempotency key */
+    long orphans;              /* audit entries or idempotency keys of the load without a row */
     double recovery_first_ms;  /* fault end to the first success; -1 when none */
     double recovery_steady_ms; /* fault end to the first success after the last failure */
     double seconds;            /* length of the run */
@@ -85,8 +85,8 @@ struct load_figures {
 struct load {
     struct load_config config;
     struct th_client client;
-    char url[256];  /* nginx's base URL */
-    char tag[64];   /* prefix of the load's emails and idempotency keys */
+    char url[256]; /* nginx's base URL */
+    char tag[64];  /* prefix of the load's emails and idempotency keys */
     char codes[LOAD_SEED_MAX][32];
     int code_count;
     char schema[32];
@@ -95,16 +95,16 @@ struct load {
     pthread_t threads[LOAD_THREADS_MAX];
     int thread_count;
     pthread_mutex_t lock;
-    bool stopping;  /* under lock */
-    bool paused;    /* under lock */
-    long issued;    /* under lock */
+    bool stopping;     /* under lock */
+    bool paused;       /* under lock */
+    long issued;       /* under lock */
     long write_serial; /* under lock */
 
     struct load_outcome *outcomes; /* under lock */
     size_t outcome_count, outcome_cap;
-    struct load_write *writes;     /* under lock */
+    struct load_write *writes; /* under lock */
     size_t write_count, write_cap;
-    long writes_attempted;         /* under lock */
+    long writes_attempted; /* under lock */
 };
 
 /*

@@ -29,8 +29,9 @@ Test(session, production_cookie_is_secure)
 
     config.env = CONFIG_ENV_PRODUCTION;
     header = session_cookie_header(&arena, "7.secret", 3600);
-    cr_assert_str_eq(header, "ls_session=7.secret; Path=/; Max-Age=3600; HttpOnly; SameSite=Lax; "
-                             "Secure");
+    cr_assert_str_eq(header,
+                     "ls_session=7.secret; Path=/; Max-Age=3600; HttpOnly; SameSite=Lax; "
+                     "Secure");
     cr_assert_null(strstr(header, "Domain"), "the cookie must stay on the tenant's host");
 }
 
@@ -40,7 +41,8 @@ Test(session, development_cookie_is_not_secure)
 
     config.env = CONFIG_ENV_DEVELOPMENT;
     header = session_cookie_header(&arena, "7.secret", 3600);
-    cr_assert_str_eq(header, "ls_session=7.secret; Path=/; Max-Age=3600; HttpOnly; SameSite=Lax");
+    cr_assert_str_eq(header,
+                     "ls_session=7.secret; Path=/; Max-Age=3600; HttpOnly; SameSite=Lax");
 }
 
 Test(session, sign_out_cookie_keeps_flags)

@@ -223,7 +223,7 @@ Test(attacks, host_header_tricks_stay_in_tenant)
                   "Host header tricks: upper case, trailing dot, ports, suffix and prefix "
                   "domains, IP literals, an empty or doubled Host, X-Forwarded-Host, "
                   "Forwarded, X-Host and X-Original-Host naming another tenant",
-                  (long)COUNT(cases), json_pack("{s:o}", "statuses", statuses));
+                  (long)COUNT(cases), json_pack("{s:o}", "responses_by_status", statuses));
 }
 
 /* ---- SQL injection ----------------------------------------------------------------------- */
@@ -433,7 +433,7 @@ Test(attacks, sql_injection_in_list_parameters, .timeout = 600)
                   "in every filter, search, sort and paging parameter of every list, and in a "
                   "record's path",
                   requests,
-                  json_pack("{s:o, s:i, s:s}", "statuses", statuses, "payloads",
+                  json_pack("{s:o, s:i, s:s}", "responses_by_status", statuses, "payloads",
                             (int)COUNT(injections), "tables_after", "unchanged"));
     free(before);
     free(after);
@@ -618,7 +618,7 @@ Test(attacks, changes_without_csrf_token_are_403)
     attack_record("csrf",
                   "Cookie-authenticated changes without the X-CSRF-Token header, with a wrong "
                   "one and with another session's",
-                  (long)COUNT(cases), json_pack("{s:s}", "statuses", "403 every time"));
+                  (long)COUNT(cases), json_pack("{s:s}", "responses", "403 csrf_token_invalid every time"));
 }
 
 /* ---- Oversized bodies -------------------------------------------------------------------- */
@@ -843,7 +843,7 @@ Test(attacks, path_traversal_serves_nothing_outside_web_root)
                   "Dot segments, percent-encoded and double-encoded dots and slashes, "
                   "backslashes, overlong UTF-8, NUL bytes and dotfiles in static paths",
                   (long)COUNT(paths),
-                  json_pack("{s:o, s:s}", "statuses", statuses, "served",
+                  json_pack("{s:o, s:s}", "responses_by_status", statuses, "served",
                             "only app/web/index.html (the UI's fallback) with 200"));
     free(index);
     free(makefile);
@@ -954,7 +954,7 @@ Test(attacks, session_cookie_flags)
     /* The test stack runs in development mode over plain http; the unit suite checks Secure. */
     cr_assert(strstr(cookie, "Secure") == NULL, "Secure in development: %s", cookie);
     attack_record("session_cookie", "Flags of the session cookie set at sign-in", 1,
-                  json_pack("{s:s}", "set_cookie", strchr(cookie, ';')));
+                  json_pack("{s:s}", "attributes", strchr(cookie, ';') + 2));
     free(cookie);
     free(text);
     json_decref(body);

@@ -415,25 +415,41 @@ load_stop(struct load *l)
     l->thread_count = 0;
 }
 
-/* Measures how long the load took to succeed again after the fault ended. */
+/*
+ * Measures how long the load took to succeed again after the fault ended, and
+ * how long clients saw failures at all. The two differ when the service came back
+ * before the command that ended the fault returned.
+ */
 static void
 load_recovery(const struct load *l, double fault_end_ms, struct load_figures *f)
 {
-    double first = -1, steady = -1, last_failure = -1;
+    double first = -1, steady = -1, first_failure = -1, last_failure = -1, back = -1;
 
     f->recovery_first_ms = -1;
     f->recovery_steady_ms = -1;
-    if (fault_end_ms < 0)
-        return;
+    f->failing_ms = 0;
     for (size_t i = 0; i < l->outcome_count; i++) {
         const struct load_outcome *o = &l->outcomes[i];
         bool ok = o->status >= 200 && o->status < 300;
 
         if (!ok && o->finished_ms > last_failure)
             last_failure = o->finished_ms;
+        if (!ok && (first_failure < 0 || o->finished_ms < first_failure))
+            first_failure = o->finished_ms;
         if (ok && o->finished_ms >= fault_end_ms && (first < 0 || o->finished_ms < first))
             first = o->finished_ms;
     }
+    for (size_t i = 0; i < l->outcome_count && first_failure >= 0; i++) {
+        const struct load_outcome *o = &l->outcomes[i];
+        bool ok = o->status >= 200 && o->status < 300;
+
+        if (ok && o->finished_ms > last_failure && (back < 0 || o->finished_ms < back))
+            back = o->finished_ms;
+    }
+    if (back >= 0)
+        f->failing_ms = back - first_failure;
+    if (fault_end_ms < 0)
+        return;
     for (size_t i = 0; i < l->outcome_count; i++) {
         const struct load_outcome *o = &l->outcomes[i];
         bool ok = o->status >= 200 && o->status < 300;
@@ -571,7 +587,7 @@ load_report(const struct load *l, const char *scenario, const char *fault,
     strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
     doc = json_pack(
         "{s:s, s:s, s:s, s:{s:i, s:s, s:f}, s:f, s:f, s:I, s:I, s:I, s:o, s:I,"
-        " s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:f, s:f}",
+        " s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:f, s:f, s:f}",
         "scenario", scenario, "fault", fault, "finished_at", stamp, "load", "threads",
         l->config.threads, "mix", load_kind_mix(&l->config, mix, sizeof(mix)), "pause_ms",
         (double)l->config.pause_us / 1000.0, "seconds", f->seconds, "fault_seconds",
@@ -587,7 +603,7 @@ load_report(const struct load *l, const char *scenario, const char *fault,
         "unacknowledged_found", (json_int_t)f->writes_unacknowledged_found, "half_applied",
         (json_int_t)f->half_applied, "orphans", (json_int_t)f->orphans,
         "recovery_first_success_ms", f->recovery_first_ms, "recovery_steady_ms",
-        f->recovery_steady_ms);
+        f->recovery_steady_ms, "failing_ms", f->failing_ms);
     cr_assert(doc != NULL, "building the figures of %s failed", scenario);
     if (extra != NULL) {
         json_object_update(doc, extra);

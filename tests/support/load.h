@@ -79,7 +79,8 @@ struct load_figures {
     long orphans;              /* audit entries or idempotency keys of the load without a row */
     double recovery_first_ms;  /* fault end to the first success; -1 when none */
     double recovery_steady_ms; /* fault end to the first success after the last failure */
-    double seconds;            /* length of the run */
+    double failing_ms; /* first failed request to the first success after the last; 0 if none */
+    double seconds;    /* length of the run */
 };
 
 struct load {

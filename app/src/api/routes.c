@@ -13,4 +13,5 @@ routes_register(void)
     router_add(audit_routes);
     router_add(customer_routes);
     router_add(prospect_routes);
+    router_add(case_routes);
 }

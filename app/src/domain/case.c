@@ -1,0 +1,807 @@
+#include <assert.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/text.h"
+#include "core/validate.h"
+#include "domain/case.h"
+#include "domain/case_rules.h"
+#include "domain/customer.h"
+#include "domain/customer_record.h"
+#include "domain/settings.h"
+#include "store/audit.h"
+
+#define KEY_MAX 40 /* characters of a customer code or prospect reference */
+
+static const char *const note_visibilities[] = {"internal", "shareable", NULL};
+
+#define FIELD(name, type, flags, max, choices) {name, type, flags, max, 0, 0, choices, NULL, NULL}
+#define END {NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL}
+
+static const struct field create_fields[] = {
+    FIELD("customer", FIELD_STRING, 0, KEY_MAX, NULL),
+    FIELD("prospect", FIELD_STRING, 0, KEY_MAX, NULL),
+    FIELD("subject", FIELD_STRING, FIELD_REQUIRED, 200, NULL),
+    FIELD("description", FIELD_TEXT, FIELD_NULLABLE, 10000, NULL),
+    FIELD("category", FIELD_STRING, FIELD_NULLABLE, 80, NULL),
+    FIELD("priority", FIELD_ENUM, 0, 0, case_priority_names),
+    FIELD("channel", FIELD_ENUM, FIELD_NULLABLE, 0, case_channel_names),
+    FIELD("assignee_id", FIELD_ID, FIELD_NULLABLE, 0, NULL),
+    FIELD("due_at", FIELD_TIMESTAMP, FIELD_NULLABLE, 0, NULL),
+    END,
+};
+
+/* Absent fields stay; FIELD_REQUIRED here only means that null and "" are rejected. */
+static const struct field update_fields[] = {
+    FIELD("subject", FIELD_STRING, FIELD_REQUIRED, 200, NULL),
+    FIELD("description", FIELD_TEXT, FIELD_NULLABLE, 10000, NULL),
+    FIELD("category", FIELD_STRING, FIELD_NULLABLE, 80, NULL),
+    FIELD("priority", FIELD_ENUM, FIELD_REQUIRED, 0, case_priority_names),
+    FIELD("channel", FIELD_ENUM, FIELD_NULLABLE, 0, case_channel_names),
+    FIELD("assignee_id", FIELD_ID, FIELD_NULLABLE, 0, NULL),
+    FIELD("due_at", FIELD_TIMESTAMP, FIELD_REQUIRED, 0, NULL),
+    FIELD("status", FIELD_ENUM, FIELD_REQUIRED, 0, case_status_names),
+    FIELD("resolution_note", FIELD_TEXT, FIELD_NULLABLE, 10000, NULL),
+    END,
+};
+
+static const struct field note_fields[] = {
+    FIELD("body", FIELD_TEXT, FIELD_REQUIRED, 10000, NULL),
+    FIELD("visibility", FIELD_ENUM, 0, 0, note_visibilities),
+    END,
+};
+
+/* The fields a PATCH copies as they are, after validation. */
+static const char *const plain_fields[] = {"subject", "description", "channel", "due_at", NULL};
+
+/* The fields whose changes the history records. */
+static const char *const tracked_fields[] = {
+    "subject",         "description",       "category",    "priority",  "channel",
+    "status",          "assignee_id",       "due_at",      "resolution_note",
+    "first_response_at", "resolved_at",     "closed_at",   NULL,
+};
+
+struct case_visibility
+case_visibility(const struct actor *actor, enum case_access access,
+                enum customer_archived archived)
+{
+    struct case_visibility v = {customer_visibility(actor, CUSTOMER_READ, archived), true, 0};
+    bool own;
+
+    if (actor == NULL)
+        return v;
+    v.cases = actor_can(actor, PERM_CASES_VIEW);
+    own = !actor_sees_all(actor, PERM_CASES_VIEW);
+    if (access == CASE_WRITE) {
+        v.cases = v.cases && actor_can(actor, PERM_CASES_UPDATE);
+        own = own || !actor_sees_all(actor, PERM_CASES_UPDATE);
+    }
+    v.cases_owner = v.cases && own ? actor->user_id : 0;
+    return v;
+}
+
+char *
+case_search_pattern(struct arena *a, const char *query)
+{
+    char *trimmed;
+    size_t chars;
+    const char *folded;
+    struct buf pattern;
+
+    if (text_normalize(a, query, strlen(query), TEXT_SINGLE_LINE, &trimmed, &chars) !=
+            TEXT_OK ||
+        chars == 0)
+        return NULL;
+    folded = text_fold(a, trimmed);
+    buf_init(&pattern, a, strlen(folded) * 2 + 3);
+    buf_putc(&pattern, '%');
+    for (const char *p = folded; *p != '\0'; p++) {
+        if (*p == '%' || *p == '_' || *p == '\\')
+            buf_putc(&pattern, '\\');
+        buf_putc(&pattern, *p);
+    }
+    buf_putc(&pattern, '%');
+    return pattern.data;
+}
+
+/* Returns {id, display_name} of a user column of a row, or null. */
+static json_t *
+user_ref(const json_t *row, const char *id_column, const char *name_column)
+{
+    json_t *user;
+
+    if (!json_is_integer(json_object_get(row, id_column)))
+        return json_null();
+    user = json_object();
+    json_object_set(user, "id", json_object_get(row, id_column));
+    json_object_set(user, "display_name", json_object_get(row, name_column));
+    return user;
+}
+
+static void
+copy_member(json_t *to, const char *to_key, const json_t *from, const char *from_key)
+{
+    json_t *v = json_object_get(from, from_key);
+
+    json_object_set(to, to_key, v != NULL ? v : json_null());
+}
+
+/* Builds the API form of a case from a row of case_store_get() or _list(). */
+static json_t *
+case_record_from_row(const json_t *row)
+{
+    static const char *const head[] = {"id", "number", NULL};
+    static const char *const body[] = {
+        "subject", "description", "category", "priority", "channel", "status", NULL};
+    static const char *const times[] = {"due_at", "overdue", "resolution_note",
+                                        "first_response_at", "resolved_at", "closed_at", NULL};
+    static const char *const tail[] = {"created_at", "updated_at", "version", NULL};
+    json_t *r = json_object();
+    json_t *record = json_object();
+    json_t *next = json_array();
+    enum case_status status;
+
+    for (const char *const *f = head; *f != NULL; f++)
+        copy_member(r, *f, row, *f);
+    copy_member(record, "id", row, "customer_id");
+    copy_member(record, "code", row, "customer_code");
+    copy_member(record, "reference", row, "customer_reference");
+    copy_member(record, "display_name", row, "customer_name");
+    copy_member(record, "lifecycle", row, "customer_lifecycle");
+    json_object_set_new(r, "customer", record);
+    for (const char *const *f = body; *f != NULL; f++)
+        copy_member(r, *f, row, *f);
+    json_object_set_new(r, "assignee", user_ref(row, "assignee_id", "assignee_name"));
+    for (const char *const *f = times; *f != NULL; f++)
+        copy_member(r, *f, row, *f);
+    json_object_set_new(r, "created_by", user_ref(row, "created_by", "created_by_name"));
+    for (const char *const *f = tail; *f != NULL; f++)
+        copy_member(r, *f, row, *f);
+
+    if (case_status_parse(json_str(row, "status"), &status)) {
+        unsigned moves = case_moves_from(status);
+
+        for (int i = 0; i < CASE_STATUS_COUNT; i++) {
+            if (moves & (1u << i))
+                json_array_append_new(next, json_string(case_status_names[i]));
+        }
+    }
+    json_object_set_new(r, "next_statuses", next);
+    return r;
+}
+
+/* Returns what history compares: the tracked fields, with the assignee as its id. */
+static json_t *
+case_tracked(const json_t *record)
+{
+    json_t *t = json_object();
+
+    for (const char *const *f = tracked_fields; *f != NULL; f++)
+        copy_member(t, *f, record, *f);
+    json_object_set(t, "assignee_id",
+                    json_is_object(json_object_get(record, "assignee"))
+                        ? json_object_get(json_object_get(record, "assignee"), "id")
+                        : json_null());
+    return t;
+}
+
+/*
+ * Writes the time members of tracked fields in one form (UTC, six decimals),
+ * so a due time sent as 10:00+13:00 equals the 21:00Z read back.
+ */
+static json_t *
+case_times_canonical(struct scope *s, json_t *tracked)
+{
+    static const char *const times[] = {"due_at", "first_response_at", "resolved_at",
+                                        "closed_at", NULL};
+    json_t *t = json_object();
+    int64_t micros;
+
+    for (const char *const *f = tracked_fields; *f != NULL; f++)
+        copy_member(t, *f, tracked, *f);
+    for (const char *const *f = times; *f != NULL; f++) {
+        const char *text = json_str(t, *f);
+
+        if (text != NULL && clock_parse_rfc3339(text, &micros))
+            json_object_set_new(t, *f, json_string(clock_format_rfc3339(s->arena, micros)));
+    }
+    return t;
+}
+
+/* The folded number and subject that q searches. */
+static char *
+case_search_text(struct scope *s, const char *number, const char *subject)
+{
+    return arena_printf(s->arena, "%s\n%s", text_fold(s->arena, number),
+                        text_fold(s->arena, subject));
+}
+
+/* Writes an audit entry for a case with its number and changes. */
+static enum result
+case_audit(struct scope *s, const char *action, const json_t *record, json_t *changes,
+           json_t *extra)
+{
+    json_t *details = extra != NULL ? extra : json_object();
+
+    json_object_set(details, "number", json_object_get(record, "number"));
+    json_object_set_new(details, "changes", changes);
+    return audit_record(s, action, "case",
+                        arena_printf(s->arena, "%lld", (long long)json_int(record, "id", 0)),
+                        details);
+}
+
+/* Reads a case by id whatever its visibility, after this request wrote it. */
+static enum result
+case_reread(struct scope *s, int64_t id, json_t **record)
+{
+    struct case_visibility all = {{true, 0, true, 0, CUSTOMER_WITH_ARCHIVED}, true, 0};
+    json_t *row;
+    enum result r;
+
+    r = case_store_get(s, CASE_BY_ID, arena_printf(s->arena, "%lld", (long long)id), &all,
+                       false, &row);
+    if (r == RESULT_OK)
+        *record = case_record_from_row(row);
+    return r;
+}
+
+/* Returns RESULT_DENIED naming p when the actor lacks it; what names the action that needs p. */
+static enum result
+case_require(struct scope *s, enum permission p, const char *what)
+{
+    if (s->actor == NULL || actor_can(s->actor, p))
+        return RESULT_OK;
+    problem_extra(s->problem, "permission", json_string(permission_name(p)));
+    problem_set(s->problem, "permission_denied", "Permission denied",
+                "%s needs the permission %s, which your role does not grant.", what,
+                permission_name(p));
+    return RESULT_DENIED;
+}
+
+/* Finds the record a create names by customer code or prospect reference. */
+static enum result
+case_find_record(struct scope *s, const json_t *body, int64_t *id)
+{
+    struct customer_visibility v = customer_visibility(s->actor, CUSTOMER_READ, CUSTOMER_LIVE);
+    const char *code = json_str(body, "customer");
+    const char *reference = json_str(body, "prospect");
+    enum result r;
+
+    if (code != NULL && reference != NULL) {
+        problem_field(s->problem, "prospect", "one_of",
+                      "Name the record by customer or by prospect, not both.");
+        return RESULT_INVALID;
+    }
+    if (code == NULL && reference == NULL) {
+        problem_field(s->problem, "customer", "required",
+                      "Name the record: customer (a customer code) or prospect (a prospect "
+                      "reference).");
+        return RESULT_INVALID;
+    }
+    r = customer_find_id(s, code != NULL ? CUSTOMER_BY_CODE : CUSTOMER_BY_REFERENCE,
+                         code != NULL ? code : reference, &v, id);
+    if (r == RESULT_NOT_FOUND) {
+        problem_field(s->problem, code != NULL ? "customer" : "prospect", "not_found",
+                      code != NULL ? "No customer with this code is visible to you."
+                                   : "No prospect with this reference is visible to you.");
+        return RESULT_INVALID;
+    }
+    return r;
+}
+
+/*
+ * Matches a category against the tenant's list (settings case_categories),
+ * ignoring case, and returns the list's spelling in *canonical.
+ */
+static enum result
+case_category(struct scope *s, const struct settings *settings, const char *category,
+              const char **canonical)
+{
+    const json_t *list = settings_value(settings, SETTING_CASE_CATEGORIES);
+    const char *folded = text_casefold(s->arena, category);
+    struct buf names;
+    json_t *item;
+    size_t i;
+
+    buf_init(&names, s->arena, 256);
+    json_array_foreach(list, i, item)
+    {
+        const char *name = json_string_value(item);
+
+        if (name == NULL)
+            continue;
+        if (strcmp(text_casefold(s->arena, name), folded) == 0) {
+            *canonical = name;
+            return RESULT_OK;
+        }
+        buf_printf(&names, "%s%s", names.len > 0 ? ", " : "", name);
+    }
+    if (names.len == 0)
+        problem_field(s->problem, "category", "choice",
+                      "This tenant has no case categories; leave the category out.");
+    else
+        problem_field(s->problem, "category", "choice",
+                      "Must be one of the tenant's case categories: %s.", names.data);
+    return RESULT_INVALID;
+}
+
+/* Checks an assignee: a user of the tenant who is not deactivated. */
+static enum result
+case_check_assignee(struct scope *s, int64_t user_id)
+{
+    const char *status;
+    enum result r = customer_store_user_status(s, user_id, &status);
+
+    if (r == RESULT_NOT_FOUND) {
+        problem_field(s->problem, "assignee_id", "exists", "No user has this id.");
+        return RESULT_INVALID;
+    }
+    if (r == RESULT_OK && strcmp(status, "deactivated") == 0) {
+        problem_field(s->problem, "assignee_id", "active", "This user is deactivated.");
+        return RESULT_INVALID;
+    }
+    return r;
+}
+
+/* Computes the due time of a priority's target, counted from created_at. */
+static enum result
+case_due_at(struct scope *s, const struct settings *settings, enum case_priority priority,
+            const char *created_at, const char **due)
+{
+    int64_t days, hours;
+
+    case_target_split(settings_int(settings, case_priority_setting(priority)), &days, &hours);
+    return case_store_due_at(s, created_at, days, hours, due);
+}
+
+enum result
+case_create(struct scope *s, json_t *body, json_t **record)
+{
+    struct settings settings;
+    enum case_priority priority = CASE_NORMAL;
+    const char *category = NULL, *due, *number, *now;
+    json_t *columns, *assignee;
+    int64_t customer_id, number_value, id;
+    enum result r;
+
+    assert(db_in_transaction(s->db));
+    if ((r = validate_object(s->problem, s->arena, body, create_fields, "", false)) !=
+            RESULT_OK ||
+        (r = case_find_record(s, body, &customer_id)) != RESULT_OK ||
+        (r = settings_load(s, &settings)) != RESULT_OK)
+        return r;
+    if (json_str(body, "category") != NULL &&
+        (r = case_category(s, &settings, json_str(body, "category"), &category)) != RESULT_OK)
+        return r;
+    if (json_str(body, "priority") != NULL)
+        case_priority_parse(json_str(body, "priority"), &priority);
+    assignee = json_object_get(body, "assignee_id");
+    if (json_is_integer(assignee) &&
+        ((r = case_require(s, PERM_CASES_ASSIGN, "Assigning a case")) != RESULT_OK ||
+         (r = case_check_assignee(s, json_integer_value(assignee))) != RESULT_OK))
+        return r;
+    due = json_str(body, "due_at");
+    if (due != NULL && (r = case_require(s, PERM_CASES_UPDATE, "Setting a due time")) != RESULT_OK)
+        return r;
+
+    /* Every check that can fail on the input ran, so the number drawn now is used. */
+    now = clock_format_rfc3339(s->arena, s->now_us);
+    if (due == NULL && (r = case_due_at(s, &settings, priority, now, &due)) != RESULT_OK)
+        return r;
+    if ((r = case_store_next_number(s, &number_value)) != RESULT_OK)
+        return r;
+    number = customer_code_format(s->arena, s->tenant->case_prefix, number_value);
+
+    columns = json_object();
+    json_object_set_new(columns, "number", json_string(number));
+    json_object_set_new(columns, "number_value", json_integer(number_value));
+    json_object_set_new(columns, "customer_id", json_integer(customer_id));
+    copy_member(columns, "subject", body, "subject");
+    copy_member(columns, "description", body, "description");
+    json_object_set_new(columns, "category", json_string_or_null(category));
+    json_object_set_new(columns, "priority", json_string(case_priority_names[priority]));
+    copy_member(columns, "channel", body, "channel");
+    json_object_set_new(columns, "status", json_string("new"));
+    copy_member(columns, "assignee_id", body, "assignee_id");
+    json_object_set_new(columns, "due_at", json_string(due));
+    json_object_set_new(columns, "search_text",
+                        json_string(case_search_text(s, number, json_str(body, "subject"))));
+
+    if ((r = case_store_insert(s, columns, &id)) != RESULT_OK ||
+        (r = case_reread(s, id, record)) != RESULT_OK)
+        return r;
+    return case_audit(s, "case.created", *record,
+                      customer_record_changes(json_object(), case_tracked(*record)), NULL);
+}
+
+enum result
+case_get(struct scope *s, enum case_key by, const char *key, const struct case_visibility *v,
+         json_t **record)
+{
+    json_t *row;
+    enum result r = case_store_get(s, by, key, v, false, &row);
+
+    if (r == RESULT_OK)
+        *record = case_record_from_row(row);
+    return r;
+}
+
+/* Returns the statuses a case may move to, as a JSON array of names. */
+static json_t *
+case_allowed_json(enum case_status from)
+{
+    json_t *allowed = json_array();
+    unsigned moves = case_moves_from(from);
+
+    for (int i = 0; i < CASE_STATUS_COUNT; i++) {
+        if (moves & (1u << i))
+            json_array_append_new(allowed, json_string(case_status_names[i]));
+    }
+    return allowed;
+}
+
+/* RESULT_CONFLICT for a move the transition table forbids, naming the current and allowed ones. */
+static enum result
+case_refuse_move(struct scope *s, const char *type, enum case_status from, const char *detail)
+{
+    problem_set(s->problem, type, type[0] == 'c' ? "Case closed" : "Status change not allowed",
+                "%s", detail);
+    problem_extra(s->problem, "current_status", json_string(case_status_names[from]));
+    problem_extra(s->problem, "allowed", case_allowed_json(from));
+    return RESULT_CONFLICT;
+}
+
+/* Locks a case for a change and checks the version the change was based on. */
+static enum result
+case_lock(struct scope *s, const char *number, const struct case_visibility *v,
+          int expected_version, json_t **row, json_t **current)
+{
+    enum result r = case_store_get(s, CASE_BY_NUMBER, number, v, true, row);
+
+    if (r != RESULT_OK)
+        return r;
+    *current = case_record_from_row(*row);
+    if (expected_version > 0 && json_int(*current, "version", 0) != expected_version) {
+        problem_set(s->problem, "version_mismatch", "Version mismatch",
+                    "%s changed since version %d; it is at version %lld now. Read it again and "
+                    "apply your change to the current version.",
+                    number, expected_version, (long long)json_int(*current, "version", 0));
+        problem_extra(s->problem, "current_version",
+                      json_integer(json_int(*current, "version", 0)));
+        return RESULT_PRECONDITION_FAILED;
+    }
+    return RESULT_OK;
+}
+
+/* Returns the changeable columns of a case row, ready for case_store_update(). */
+static json_t *
+case_columns_from_row(struct scope *s, const json_t *row)
+{
+    static const char *const names[] = {
+        "subject",         "description",       "category",    "priority",  "channel",
+        "status",          "assignee_id",       "due_at",      "resolution_note",
+        "first_response_at", "resolved_at",     "closed_at",   NULL,
+    };
+    json_t *columns = json_object();
+
+    for (const char *const *n = names; *n != NULL; n++)
+        copy_member(columns, *n, row, *n);
+    json_object_set_new(
+        columns, "search_text",
+        json_string(case_search_text(s, json_str(row, "number"), json_str(row, "subject"))));
+    return columns;
+}
+
+/*
+ * Applies a status move to columns: its permission, its resolution note, and
+ * the times it sets or clears.
+ */
+static enum result
+case_apply_move(struct scope *s, const json_t *body, enum case_status from, enum case_status to,
+                json_t *columns, const char *now)
+{
+    json_t *note = json_object_get(body, "resolution_note");
+    enum result r;
+
+    if (to != from) {
+        if (!case_move_allowed(from, to))
+            return case_refuse_move(
+                s, "invalid_transition", from,
+                arena_printf(s->arena, "A %s case cannot become %s.", case_status_names[from],
+                             case_status_names[to]));
+        if (case_move_needs_close(to) &&
+            (r = case_require(s, PERM_CASES_CLOSE,
+                              to == CASE_RESOLVED ? "Resolving a case" : "Closing a case")) !=
+                RESULT_OK)
+            return r;
+        json_object_set_new(columns, "status", json_string(case_status_names[to]));
+        if (from == CASE_NEW && json_is_null(json_object_get(columns, "first_response_at")))
+            json_object_set_new(columns, "first_response_at", json_string(now));
+        if (case_move_reopens(from, to)) {
+            json_object_set_new(columns, "resolution_note", json_null());
+            json_object_set_new(columns, "resolved_at", json_null());
+            json_object_set_new(columns, "closed_at", json_null());
+        }
+        if (to == CASE_RESOLVED || (to == CASE_CLOSED && from != CASE_RESOLVED))
+            json_object_set_new(columns, "resolved_at", json_string(now));
+        if (to == CASE_CLOSED)
+            json_object_set_new(columns, "closed_at", json_string(now));
+    }
+
+    if (note != NULL && !json_is_null(note) && case_status_is_open(to)) {
+        problem_field(s->problem, "resolution_note", "status",
+                      "A resolution note belongs to a resolved or closed case; send it with "
+                      "\"status\": \"resolved\" or \"closed\".");
+        return RESULT_INVALID;
+    }
+    if (note != NULL)
+        json_object_set(columns, "resolution_note", note);
+    if (!case_status_is_open(to) && json_is_null(json_object_get(columns, "resolution_note"))) {
+        problem_field(s->problem, "resolution_note", "required",
+                      "A %s case needs a resolution note that says how it ended.",
+                      case_status_names[to]);
+        return RESULT_INVALID;
+    }
+    return RESULT_OK;
+}
+
+enum result
+case_update(struct scope *s, const char *number, const struct case_visibility *v,
+            int expected_version, json_t *body, json_t **record)
+{
+    struct settings settings;
+    enum case_status from, to;
+    enum case_priority priority;
+    json_t *row, *current, *columns, *changes, *assignee;
+    const char *now = clock_format_rfc3339(s->arena, s->now_us);
+    int64_t id;
+    enum result r;
+
+    assert(db_in_transaction(s->db));
+    if (json_is_object(body) && (json_object_get(body, "customer") != NULL ||
+                                 json_object_get(body, "prospect") != NULL)) {
+        problem_field(s->problem,
+                      json_object_get(body, "customer") != NULL ? "customer" : "prospect",
+                      "immutable", "A case stays with the record it was opened for.");
+        return RESULT_INVALID;
+    }
+    if ((r = validate_object(s->problem, s->arena, body, update_fields, "", true)) !=
+            RESULT_OK ||
+        (r = case_lock(s, number, v, expected_version, &row, &current)) != RESULT_OK)
+        return r;
+    case_status_parse(json_str(current, "status"), &from);
+    to = from;
+    if (json_str(body, "status") != NULL)
+        case_status_parse(json_str(body, "status"), &to);
+
+    /* A closed case is history: the only change it takes is being reopened. */
+    if (from == CASE_CLOSED && to != CASE_OPEN && to != CASE_CLOSED &&
+        json_object_size(body) == 1)
+        return case_refuse_move(s, "invalid_transition", from,
+                                arena_printf(s->arena,
+                                             "A closed case cannot become %s; reopen it with "
+                                             "{\"status\": \"open\"} first.",
+                                             case_status_names[to]));
+    if (from == CASE_CLOSED && (to != CASE_OPEN || json_object_size(body) != 1))
+        return case_refuse_move(s, "case_closed", from,
+                                arena_printf(s->arena,
+                                             "%s is closed; the only change it takes is "
+                                             "reopening it with {\"status\": \"open\"}.",
+                                             number));
+
+    columns = case_columns_from_row(s, row);
+    for (const char *const *f = plain_fields; *f != NULL; f++) {
+        if (json_object_get(body, *f) != NULL)
+            copy_member(columns, *f, body, *f);
+    }
+    json_object_set_new(columns, "search_text",
+                        json_string(case_search_text(s, number, json_str(columns, "subject"))));
+    if ((r = settings_load(s, &settings)) != RESULT_OK)
+        return r;
+    if (json_str(body, "category") != NULL) {
+        const char *category;
+
+        if ((r = case_category(s, &settings, json_str(body, "category"), &category)) !=
+            RESULT_OK)
+            return r;
+        json_object_set_new(columns, "category", json_string(category));
+    } else if (json_object_get(body, "category") != NULL) {
+        json_object_set_new(columns, "category", json_null());
+    }
+
+    assignee = json_object_get(body, "assignee_id");
+    if (assignee != NULL &&
+        !json_equal(assignee, json_object_get(case_tracked(current), "assignee_id"))) {
+        if ((r = case_require(s, PERM_CASES_ASSIGN, "Changing the assignee")) != RESULT_OK)
+            return r;
+        if (json_is_integer(assignee) &&
+            (r = case_check_assignee(s, json_integer_value(assignee))) != RESULT_OK)
+            return r;
+        json_object_set(columns, "assignee_id", assignee);
+    }
+
+    if (json_str(body, "priority") != NULL &&
+        strcmp(json_str(body, "priority"), json_str(current, "priority")) != 0) {
+        case_priority_parse(json_str(body, "priority"), &priority);
+        json_object_set_new(columns, "priority", json_string(case_priority_names[priority]));
+        if (json_object_get(body, "due_at") == NULL) {
+            const char *due;
+
+            r = case_due_at(s, &settings, priority, json_str(current, "created_at"), &due);
+            if (r != RESULT_OK)
+                return r;
+            json_object_set_new(columns, "due_at", json_string(due));
+        }
+    }
+    if ((r = case_apply_move(s, body, from, to, columns, now)) != RESULT_OK)
+        return r;
+
+    if (json_object_size(customer_record_changes(case_times_canonical(s, case_tracked(current)),
+                                                 case_times_canonical(s, columns))) == 0) {
+        *record = current;
+        return RESULT_OK;
+    }
+    id = json_int(current, "id", 0);
+    if ((r = case_store_update(s, id, json_int(current, "version", 0), columns)) != RESULT_OK ||
+        (r = case_reread(s, id, record)) != RESULT_OK)
+        return r;
+    changes = customer_record_changes(case_tracked(current), case_tracked(*record));
+    return case_audit(s, "case.updated", *record, changes, NULL);
+}
+
+enum result
+case_add_note(struct scope *s, const char *number, const struct case_visibility *v,
+              json_t *body, json_t **note)
+{
+    const char *visibility = json_str(body, "visibility");
+    json_t *row, *current, *columns, *changes, *extra, *author = json_null();
+    enum result r;
+
+    assert(db_in_transaction(s->db));
+    if ((r = validate_object(s->problem, s->arena, body, note_fields, "", false)) !=
+            RESULT_OK ||
+        (r = case_lock(s, number, v, 0, &row, &current)) != RESULT_OK)
+        return r;
+    if (visibility == NULL)
+        visibility = "internal";
+    if (strcmp(json_str(current, "status"), "closed") == 0)
+        return case_refuse_move(s, "case_closed", CASE_CLOSED,
+                                arena_printf(s->arena,
+                                             "%s is closed; reopen it with {\"status\": "
+                                             "\"open\"} before adding notes.",
+                                             number));
+    if ((r = case_store_add_note(s, json_int(current, "id", 0), visibility,
+                                 json_str(body, "body"), note)) != RESULT_OK)
+        return r;
+
+    /* A shareable note from staff replies to the customer, so the first one is the first response. */
+    changes = json_object();
+    if (strcmp(visibility, "shareable") == 0 && s->actor != NULL &&
+        json_is_null(json_object_get(current, "first_response_at"))) {
+        json_t *updated;
+
+        columns = case_columns_from_row(s, row);
+        json_object_set_new(columns, "first_response_at",
+                            json_string(clock_format_rfc3339(s->arena, s->now_us)));
+        if ((r = case_store_update(s, json_int(current, "id", 0),
+                                   json_int(current, "version", 0), columns)) != RESULT_OK ||
+            (r = case_reread(s, json_int(current, "id", 0), &updated)) != RESULT_OK)
+            return r;
+        changes = customer_record_changes(case_tracked(current), case_tracked(updated));
+    }
+
+    if (s->actor != NULL) {
+        author = json_object();
+        json_object_set_new(author, "id", json_integer(s->actor->user_id));
+        json_object_set_new(author, "display_name", json_string(s->actor->display_name));
+    }
+    json_object_set_new(*note, "author", author);
+    extra = json_object();
+    json_object_set(extra, "note_id", json_object_get(*note, "id"));
+    json_object_set_new(extra, "visibility", json_string(visibility));
+    return case_audit(s, "case.note_added", current, changes, extra);
+}
+
+enum result
+case_notes(struct scope *s, int64_t case_id, int64_t after_id, int limit, json_t **items,
+           int64_t *last_id)
+{
+    json_t *rows, *row;
+    size_t i;
+    enum result r;
+
+    *items = json_array();
+    *last_id = 0;
+    if ((r = case_store_notes(s, case_id, after_id, limit + 1, &rows)) != RESULT_OK)
+        return r;
+    json_array_foreach(rows, i, row)
+    {
+        json_t *note;
+
+        if (i == (size_t)limit) {
+            *last_id = json_int(json_array_get(rows, i - 1), "id", 0);
+            break;
+        }
+        note = json_object();
+        copy_member(note, "id", row, "id");
+        copy_member(note, "visibility", row, "visibility");
+        copy_member(note, "body", row, "body");
+        json_object_set_new(note, "author", user_ref(row, "author_id", "author_name"));
+        copy_member(note, "created_at", row, "created_at");
+        json_array_append_new(*items, note);
+    }
+    return RESULT_OK;
+}
+
+enum result
+case_list(struct scope *s, struct case_list_query *q, json_t **items, const char **last_key,
+          int64_t *last_id)
+{
+    json_t *rows, *row;
+    size_t i;
+    int limit = q->limit;
+    enum result r;
+
+    *items = json_array();
+    *last_key = NULL;
+    q->limit = limit + 1; /* one more row shows whether another page follows */
+    r = case_store_list(s, q, &rows);
+    q->limit = limit;
+    if (r != RESULT_OK)
+        return r;
+    json_array_foreach(rows, i, row)
+    {
+        if (i == (size_t)limit) {
+            json_t *last = json_array_get(rows, i - 1);
+
+            *last_key = json_str(last, "sort_key");
+            *last_id = json_int(last, "id", 0);
+            break;
+        }
+        json_array_append_new(*items, case_record_from_row(row));
+    }
+    return RESULT_OK;
+}
+
+enum result
+case_history(struct scope *s, int64_t id, bool ascending, bool has_after, const char *after_key,
+             int64_t after_id, int limit, json_t **items, const char **last_key,
+             int64_t *last_id)
+{
+    json_t *rows, *row;
+    size_t i;
+    enum result r;
+
+    *items = json_array();
+    *last_key = NULL;
+    r = case_store_history(s, id, ascending, has_after, after_key, after_id, limit + 1, &rows);
+    if (r != RESULT_OK)
+        return r;
+    json_array_foreach(rows, i, row)
+    {
+        json_t *entry, *details = json_object_get(row, "details");
+
+        if (i == (size_t)limit) {
+            json_t *last = json_array_get(rows, i - 1);
+
+            *last_key = json_str(last, "sort_key");
+            *last_id = json_int(last, "id", 0);
+            break;
+        }
+        entry = json_object();
+        copy_member(entry, "id", row, "id");
+        copy_member(entry, "occurred_at", row, "occurred_at");
+        copy_member(entry, "action", row, "action");
+        json_object_set_new(entry, "actor", user_ref(row, "actor_user_id", "actor_name"));
+        json_object_set(entry, "changes",
+                        json_is_object(json_object_get(details, "changes"))
+                            ? json_object_get(details, "changes")
+                            : json_object());
+        if (json_is_integer(json_object_get(details, "note_id"))) {
+            copy_member(entry, "note_id", details, "note_id");
+            copy_member(entry, "note_visibility", details, "visibility");
+        }
+        json_array_append_new(*items, entry);
+    }
+    return RESULT_OK;
+}

@@ -14,4 +14,5 @@ routes_register(void)
     router_add(customer_routes);
     router_add(prospect_routes);
     router_add(case_routes);
+    router_add(activity_routes);
 }

@@ -14,6 +14,7 @@ extern const struct route audit_routes[];
 extern const struct route customer_routes[];
 extern const struct route prospect_routes[];
 extern const struct route case_routes[];
+extern const struct route activity_routes[];
 
 /* Registers every route array with the router. */
 void routes_register(void);

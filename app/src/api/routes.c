@@ -15,4 +15,5 @@ routes_register(void)
     router_add(prospect_routes);
     router_add(case_routes);
     router_add(activity_routes);
+    router_add(dashboard_routes);
 }

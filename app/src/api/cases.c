@@ -151,22 +151,23 @@ created_bound(struct request *req, const char *name, const char **date, const ch
     return RESULT_OK;
 }
 
-/* Reads the record filter: a customer code or a prospect reference the actor may see. */
+/*
+ * Reads the record filter: a customer code or a prospect reference of a record
+ * visible under v, the records the list shows.
+ */
 static enum result
-record_filter(struct request *req, int64_t *customer_id)
+record_filter(struct request *req, const struct customer_visibility *v, int64_t *customer_id)
 {
     const char *key = request_query(req, "customer");
-    struct customer_visibility v;
     enum result r;
 
     if (key == NULL)
         return RESULT_OK;
     if (text_chars(key) > NUMBER_MAX)
         return bad_parameter(req, "customer", "max_length", "Must be at most 40 characters.");
-    v = customer_visibility(req->scope.actor, CUSTOMER_READ, CUSTOMER_WITH_ARCHIVED);
-    r = customer_find_id(&req->scope, CUSTOMER_BY_CODE, key, &v, customer_id);
+    r = customer_find_id(&req->scope, CUSTOMER_BY_CODE, key, v, customer_id);
     if (r == RESULT_NOT_FOUND)
-        r = customer_find_id(&req->scope, CUSTOMER_BY_REFERENCE, key, &v, customer_id);
+        r = customer_find_id(&req->scope, CUSTOMER_BY_REFERENCE, key, v, customer_id);
     if (r == RESULT_NOT_FOUND)
         return bad_parameter(req, "customer", "not_found",
                              "No customer code or prospect reference visible to you matches.");
@@ -264,7 +265,7 @@ list_cases(struct request *req, const char *const *known, int64_t customer_id)
         return r;
     if (customer_id > 0)
         q.customer_id = customer_id;
-    else if ((r = record_filter(req, &q.customer_id)) != RESULT_OK)
+    else if ((r = record_filter(req, &v.records, &q.customer_id)) != RESULT_OK)
         return r;
     q.sort = sorts[page.sort - list_sorts];
     q.descending = page.descending;

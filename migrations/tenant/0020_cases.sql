@@ -26,6 +26,7 @@ CREATE TABLE {tenant}.cases (
     resolution_note text,
     first_response_at timestamptz,
     resolved_at timestamptz,
+    resolved_by bigint REFERENCES {tenant}.users (id),
     closed_at timestamptz,
     search_text text NOT NULL,
     created_by bigint REFERENCES {tenant}.users (id),
@@ -44,6 +45,7 @@ CREATE TABLE {tenant}.cases (
         status NOT IN ('resolved', 'closed') OR resolution_note IS NOT NULL),
     CONSTRAINT cases_resolved_at CHECK (
         (status IN ('resolved', 'closed')) = (resolved_at IS NOT NULL)),
+    CONSTRAINT cases_resolved_by CHECK (resolved_at IS NOT NULL OR resolved_by IS NULL),
     CONSTRAINT cases_closed_at CHECK ((status = 'closed') = (closed_at IS NOT NULL)),
     -- Leaving "new" is a response, so only a new case may lack one.
     CONSTRAINT cases_first_response CHECK (status = 'new' OR first_response_at IS NOT NULL),

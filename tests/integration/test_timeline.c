@@ -57,6 +57,7 @@ Test(timeline, prospect_history_follows_conversion)
         {"profile_change", "Prospect created"},
     };
     struct fx_tenant f;
+    struct th_client resolver;
     struct th_response r;
     char *reference, *number;
 
@@ -89,9 +90,15 @@ Test(timeline, prospect_history_follows_conversion)
     cr_assert_eq(th_json_int(&r, "carried_over.cases"), 1);
     th_response_free(&r);
 
-    r = fx_patch(&f.admin, th_fmt("/api/v1/cases/%s", number), 1,
+    fx_user_in_role(&f, "Resolver", "Manager", &resolver);
+    r = fx_patch(&resolver, th_fmt("/api/v1/cases/%s", number), 1,
                  json_pack("{s:s, s:s}", "status", "resolved", "resolution_note", "Agreed."),
                  "2026-11-06T12:00:00Z");
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    cr_assert_str_eq(th_json_str(&r, "resolved_by.display_name"), "Resolver");
+    th_response_free(&r);
+    r = fx_patch(&f.admin, th_fmt("/api/v1/cases/%s", number), 2,
+                 json_pack("{s:s}", "status", "closed"), "2026-11-06T13:00:00Z");
     cr_assert_eq(r.status, 200, "%s", r.body);
     th_response_free(&r);
     record_activity(&f.admin, "/api/v1/customers/CUS-000001/activities",
@@ -110,6 +117,8 @@ Test(timeline, prospect_history_follows_conversion)
     cr_assert_str_eq(th_json_str(&r, "items.3.details.number"), number);
     cr_assert_str_eq(th_json_str(&r, "items.2.details.reference"), reference);
     cr_assert_str_eq(th_json_str(&r, "items.1.details.resolution_note"), "Agreed.");
+    cr_assert_str_eq(th_json_str(&r, "items.1.actor.display_name"), "Resolver",
+                     "the resolution names who resolved the case, not who closed it");
     cr_assert_str_eq(th_json_str(&r, "items.0.actor.display_name"), "Administrator");
     cr_assert(json_is_null(json_object_get(r.json, "next_cursor")));
     th_response_free(&r);

@@ -1,4 +1,5 @@
 #include <criterion/criterion.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,8 @@ fx_user_with(struct fx_tenant *f, const char *name, long long role, struct th_cl
     int fd;
 
     snprintf(email, sizeof(email), "%s@%s.test", name, f->tenant.slug);
+    for (char *p = email; *p != '\0'; p++)
+        *p = (char)tolower((unsigned char)*p);
     snprintf(password, sizeof(password), "pass-%s-%s", name, f->tenant.slug);
     user = th_sql_int(th_fmt("INSERT INTO \"%s\".users (email, email_key, display_name, role_id)"
                              " VALUES ($1, $1, $2, $3) RETURNING id",

@@ -154,6 +154,7 @@ case_record_from_row(const json_t *row)
     json_object_set_new(r, "assignee", user_ref(row, "assignee_id", "assignee_name"));
     for (const char *const *f = times; *f != NULL; f++)
         copy_member(r, *f, row, *f);
+    json_object_set_new(r, "resolved_by", user_ref(row, "resolved_by", "resolved_by_name"));
     json_object_set_new(r, "created_by", user_ref(row, "created_by", "created_by_name"));
     for (const char *const *f = tail; *f != NULL; f++)
         copy_member(r, *f, row, *f);
@@ -478,9 +479,9 @@ static json_t *
 case_columns_from_row(struct scope *s, const json_t *row)
 {
     static const char *const names[] = {
-        "subject",         "description",       "category",    "priority",  "channel",
-        "status",          "assignee_id",       "due_at",      "resolution_note",
-        "first_response_at", "resolved_at",     "closed_at",   NULL,
+        "subject",           "description", "category",    "priority",  "channel",
+        "status",            "assignee_id", "due_at",      "resolution_note",
+        "first_response_at", "resolved_at", "resolved_by", "closed_at", NULL,
     };
     json_t *columns = json_object();
 
@@ -520,10 +521,15 @@ case_apply_move(struct scope *s, const json_t *body, enum case_status from, enum
         if (case_move_reopens(from, to)) {
             json_object_set_new(columns, "resolution_note", json_null());
             json_object_set_new(columns, "resolved_at", json_null());
+            json_object_set_new(columns, "resolved_by", json_null());
             json_object_set_new(columns, "closed_at", json_null());
         }
-        if (to == CASE_RESOLVED || (to == CASE_CLOSED && from != CASE_RESOLVED))
+        if (to == CASE_RESOLVED || (to == CASE_CLOSED && from != CASE_RESOLVED)) {
             json_object_set_new(columns, "resolved_at", json_string(now));
+            json_object_set_new(columns, "resolved_by",
+                                s->actor != NULL ? json_integer(s->actor->user_id)
+                                                 : json_null());
+        }
         if (to == CASE_CLOSED)
             json_object_set_new(columns, "closed_at", json_string(now));
     }

@@ -49,7 +49,7 @@ static const struct timeline_source timeline_sources[] = {
      " WHERE k.customer_id = $1",
      true},
     {"SELECT 'case_resolved'::text AS kind, k.id, k.resolved_at AS occurred_at,"
-     " k.updated_by AS actor_id, k.subject AS summary, jsonb_build_object('number', k.number,"
+     " k.resolved_by AS actor_id, k.subject AS summary, jsonb_build_object('number', k.number,"
      " 'resolution_note', k.resolution_note, 'status', k.status) AS details"
      " FROM {tenant}.cases k JOIN {tenant}.customers c ON c.id = k.customer_id"
      " WHERE k.customer_id = $1 AND k.resolved_at IS NOT NULL",

@@ -3,19 +3,24 @@
 
 #include "store/case.h"
 
-/* Every public column of a case row, with its record c and users a (assignee) and u (creator). */
+/*
+ * Every public column of a case row, with its record c and the users a
+ * (assignee), rb (resolver) and u (creator).
+ */
 #define CASE_COLUMNS                                                                           \
     "k.id, k.number, k.number_value, k.customer_id, c.code AS customer_code,"                  \
     " c.reference AS customer_reference, c.display_name AS customer_name,"                     \
     " c.lifecycle AS customer_lifecycle, c.owner_id AS customer_owner_id, k.subject,"          \
     " k.description, k.category, k.priority, k.channel, k.status, k.assignee_id,"              \
     " a.display_name AS assignee_name, k.due_at, k.resolution_note, k.first_response_at,"      \
-    " k.resolved_at, k.closed_at, k.created_by, u.display_name AS created_by_name,"            \
+    " k.resolved_at, k.resolved_by, rb.display_name AS resolved_by_name, k.closed_at,"         \
+    " k.created_by, u.display_name AS created_by_name,"                                        \
     " k.created_at, k.updated_at, k.version"
 
 #define CASE_JOINS                                                                             \
     " JOIN {tenant}.customers c ON c.id = k.customer_id"                                       \
     " LEFT JOIN {tenant}.users a ON a.id = k.assignee_id"                                      \
+    " LEFT JOIN {tenant}.users rb ON rb.id = k.resolved_by"                                    \
     " LEFT JOIN {tenant}.users u ON u.id = k.created_by"
 
 #define CASE_OPEN_STATUSES "('new', 'open', 'pending')"
@@ -43,6 +48,7 @@ static const struct case_column case_columns[] = {
     {"resolution_note", ""},
     {"first_response_at", "::timestamptz"},
     {"resolved_at", "::timestamptz"},
+    {"resolved_by", "::bigint"},
     {"closed_at", "::timestamptz"},
     {"search_text", ""},
 };

@@ -3,14 +3,19 @@
 --   psql "$LENDASTACK_PG_SUPER" -v schema=tenant_000002 -f docs/benchmarks/dashboard-fill.sql
 --
 -- Records: 90,000 customers and 10,000 prospects, every 100th archived, owned
--- by ten users. Cases: one every 315 seconds over the year before
--- 2026-12-04 12:00 UTC, on records spread over all 100,000; every tenth case
--- is still new, open or pending, the others resolved (every third of them
--- closed) 1 to 200 hours after creation.
+-- by ten users in turn. Cases: one every 315 seconds over the year before
+-- 2026-12-04 12:00 UTC, on records spread over the first 99,991; every tenth
+-- case is still new, open or pending, the others resolved (every third of them
+-- closed) 1 to 200 hours after creation, and assigned to the ten users in
+-- turn. User 2 (staff2@bench.test) has a role that sees only their own
+-- records and cases; users 3 to 10 are Officers.
 
+INSERT INTO :"schema".roles (name, permissions) VALUES ('Own records',
+    '{"customers.view":"own","prospects.view":"own","cases.view":"own"}');
 INSERT INTO :"schema".users (email, email_key, display_name, role_id, status)
 SELECT 'staff' || g || '@bench.test', 'staff' || g || '@bench.test', 'Staff ' || g,
-    (SELECT id FROM :"schema".roles WHERE name = 'Officer'), 'invited'
+    (SELECT id FROM :"schema".roles WHERE name = CASE g WHEN 2 THEN 'Own records' ELSE 'Officer' END),
+    'invited'
 FROM generate_series(2, 10) g;
 
 INSERT INTO :"schema".customers (kind, lifecycle, status, code, code_number, reference,
@@ -34,7 +39,7 @@ SELECT setval(:'schema' || '.prospect_reference_seq', 100000);
 INSERT INTO :"schema".cases (number, number_value, customer_id, subject, category, priority,
     channel, status, assignee_id, due_at, resolution_note, first_response_at, resolved_at,
     closed_at, search_text, created_by, updated_by, created_at, updated_at)
-SELECT 'CASE-' || lpad(g::text, 6, '0'), g, 1 + (g::bigint * 7919) % 100000,
+SELECT 'CASE-' || lpad(g::text, 6, '0'), g, 1 + (g::bigint * 7919) % 99991,
     subject, (ARRAY['Account','Billing','Complaint','Loan','Request','Other'])[1 + g % 6],
     (ARRAY['low','low','normal','normal','normal','normal','normal','high','high','urgent'])[1 + (g / 10) % 10],
     (ARRAY['phone','email','walk-in','web','other'])[1 + g % 5], status, 1 + g % 10,

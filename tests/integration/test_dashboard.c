@@ -216,7 +216,7 @@ Test(dashboard, figures_equal_sql_counts)
 Test(dashboard, figures_follow_permissions)
 {
     struct fx_tenant f;
-    struct th_client reader, own;
+    struct th_client reader, own, assigned;
     struct th_response r;
     char *archived_case, *mine;
     long long user;
@@ -245,6 +245,31 @@ Test(dashboard, figures_follow_permissions)
     cr_assert_eq(th_json_int(&r, "cases.weekly.7.opened"), 1);
     th_response_free(&r);
     cr_assert_gt(user, 1);
+
+    /* Every record, but only cases assigned to the user: one live, one on the archived record. */
+    user = fx_user(&f, "assigned",
+                   "{\"customers.view\":\"all\",\"prospects.view\":\"all\","
+                   "\"cases.view\":\"own\"}",
+                   &assigned);
+    r = fx_patch(&f.admin, "/api/v1/cases/CASE-000006", 1,
+                 json_pack("{s:I}", "assignee_id", (json_int_t)user), NULL);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    cr_assert_str_eq(th_json_str(&r, "subject"), "Due soon");
+    th_response_free(&r);
+    r = fx_patch(&f.admin, th_fmt("/api/v1/cases/%s?include_archived=true", archived_case), 1,
+                 json_pack("{s:I}", "assignee_id", (json_int_t)user), NULL);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    th_response_free(&r);
+    r = dashboard(&assigned);
+    cr_assert_eq(th_json_int(&r, "records.customers.active"), 3, "the officer's record too: %s",
+                 r.body);
+    cr_assert_eq(th_json_int(&r, "cases.open.total"), 1, "%s", r.body);
+    cr_assert_eq(th_json_int(&r, "cases.open.by_priority.low"), 1);
+    cr_assert_eq(th_json_int(&r, "cases.overdue"), 0, "the archived record's case is left out");
+    cr_assert_str_eq(th_json_str(&r, "cases.mine.0.subject"), "Due soon");
+    cr_assert_eq(json_array_size(fx_path(r.json, "cases.mine")), 1);
+    cr_assert_eq(th_json_int(&r, "cases.weekly.7.opened"), 1);
+    th_response_free(&r);
     free(mine);
     free(archived_case);
 }

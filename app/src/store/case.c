@@ -195,25 +195,54 @@ case_store_where_visible(struct shape *q, const struct case_visibility *v)
     }
 }
 
-void
-case_store_where_visible_alone(struct shape *q, const struct case_visibility *v)
+/* True when every lifecycle v shows is limited to records of owner, so owning is implied. */
+static bool
+case_records_owned_by(const struct customer_visibility *r, int64_t owner)
 {
-    const struct customer_visibility *r = &v->records;
+    return (!r->customers || r->customers_owner == owner) &&
+           (!r->prospects || r->prospects_owner == owner);
+}
 
-    if (!v->cases) {
-        buf_puts(&q->text, " AND false");
-        return;
-    }
+/* Appends " AND " and a condition that the record of case k is visible under r. */
+static void
+case_where_record_of(struct shape *q, const struct customer_visibility *r)
+{
     if (r->customers && r->customers_owner == 0 && r->prospects && r->prospects_owner == 0 &&
-        r->archived == CUSTOMER_LIVE && v->cases_owner == 0) {
+        r->archived == CUSTOMER_LIVE) {
         buf_puts(&q->text, " AND NOT EXISTS (SELECT 1 FROM {tenant}.customers x"
                            " WHERE x.id = k.customer_id AND x.archived_at IS NOT NULL)");
         return;
     }
-    buf_puts(&q->text, " AND EXISTS (SELECT 1 FROM {tenant}.customers c"
-                       " WHERE c.id = k.customer_id");
-    case_store_where_visible(q, v);
+    buf_puts(&q->text, " AND k.customer_id IN (SELECT c.id FROM {tenant}.customers c WHERE true");
+    case_store_where_record_visible(q, r);
     buf_puts(&q->text, ")");
+}
+
+void
+case_store_where_visible_alone(struct shape *q, const struct case_visibility *v)
+{
+    const struct customer_visibility *r = &v->records;
+    const char *owner;
+
+    if (!v->cases || (!r->customers && !r->prospects)) {
+        buf_puts(&q->text, " AND false");
+        return;
+    }
+    if (v->cases_owner == 0 || case_records_owned_by(r, v->cases_owner)) {
+        case_where_record_of(q, r);
+        return;
+    }
+
+    /* Cases of the user's own visible records, or assigned to the user on any visible one. */
+    owner = shape_param_int(q, v->cases_owner);
+    buf_printf(&q->text,
+               " AND (k.customer_id IN (SELECT c.id FROM {tenant}.customers c"
+               " WHERE c.owner_id = %s",
+               owner);
+    case_store_where_record_visible(q, r);
+    buf_printf(&q->text, ") OR (k.assignee_id = %s", owner);
+    case_where_record_of(q, r);
+    buf_puts(&q->text, "))");
 }
 
 void

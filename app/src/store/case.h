@@ -64,7 +64,8 @@ void case_store_where_visible(struct shape *q, const struct case_visibility *v);
  * The same as case_store_where_visible() for a query over cases k alone, with
  * no join to their records. When v shows every live record, as for most
  * roles, the record check is an anti-join with the few archived records, so
- * a count over many cases reads no record rows.
+ * a count over many cases reads no record rows. Otherwise it is a hashed IN
+ * over the ids of the visible records, which "own" roles keep small.
  */
 void case_store_where_visible_alone(struct shape *q, const struct case_visibility *v);
 

@@ -134,7 +134,7 @@ dashboard_store_cases(struct scope *s, const struct case_visibility *v, int64_t 
     else
         buf_printf(&q.text, " AND k.due_at < " SQL_MICROS("%s"),
                    shape_param_int(&q, s->now_us));
-    case_store_where_visible(&q, v);
+    case_store_where_visible_alone(&q, v);
     buf_printf(&q.text, " ORDER BY k.due_at %s, k.id %s LIMIT %s",
                assignee_id > 0 ? "ASC" : "DESC", assignee_id > 0 ? "ASC" : "DESC",
                shape_param_int(&q, limit));

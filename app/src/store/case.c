@@ -441,14 +441,14 @@ case_sort_sql(enum case_sort sort)
     return &sorts[sort <= CASE_SORT_NUMBER ? sort : CASE_SORT_CREATED];
 }
 
-/* Appends the filters of a list to a query over cases k and records c. */
+/* Appends the filters of a list to a query over cases k alone. */
 static void
 case_list_where(struct shape *q, struct scope *s, const struct case_list_query *l)
 {
     const char *tz = NULL;
 
     buf_puts(&q->text, " WHERE true");
-    case_store_where_visible(q, l->visibility);
+    case_store_where_visible_alone(q, l->visibility);
     if (l->customer_id > 0)
         buf_printf(&q->text, " AND k.customer_id = %s::bigint",
                    shape_param_int(q, l->customer_id));
@@ -497,9 +497,7 @@ case_store_list(struct scope *s, const struct case_list_query *l, json_t **rows)
     /* The inner query finds the page's ids through the indexes; only they are read in full. */
     shape_init(&q, s->arena);
     case_select(&q, s);
-    buf_printf(&q.text, ", %s AS sort_key FROM (SELECT k.id FROM {tenant}.cases k"
-                        " JOIN {tenant}.customers c ON c.id = k.customer_id",
-               sort->output);
+    buf_printf(&q.text, ", %s AS sort_key FROM (SELECT k.id FROM {tenant}.cases k", sort->output);
     case_list_where(&q, s, l);
     if (l->has_after) {
         const char *key = shape_param(&q, l->after_key);

@@ -207,10 +207,14 @@ case_records_owned_by(const struct customer_visibility *r, int64_t owner)
 static void
 case_where_record_of(struct shape *q, const struct customer_visibility *r)
 {
-    if (r->customers && r->customers_owner == 0 && r->prospects && r->prospects_owner == 0 &&
-        r->archived == CUSTOMER_LIVE) {
-        buf_puts(&q->text, " AND NOT EXISTS (SELECT 1 FROM {tenant}.customers x"
-                           " WHERE x.id = k.customer_id AND x.archived_at IS NOT NULL)");
+    /* With every record visible, only the few archived ones matter. */
+    if (r->customers && r->customers_owner == 0 && r->prospects && r->prospects_owner == 0) {
+        if (r->archived == CUSTOMER_LIVE)
+            buf_puts(&q->text, " AND NOT EXISTS (SELECT 1 FROM {tenant}.customers x"
+                               " WHERE x.id = k.customer_id AND x.archived_at IS NOT NULL)");
+        else if (r->archived == CUSTOMER_ONLY_ARCHIVED)
+            buf_puts(&q->text, " AND EXISTS (SELECT 1 FROM {tenant}.customers x"
+                               " WHERE x.id = k.customer_id AND x.archived_at IS NOT NULL)");
         return;
     }
     buf_puts(&q->text, " AND k.customer_id IN (SELECT c.id FROM {tenant}.customers c WHERE true");

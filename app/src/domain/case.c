@@ -5,6 +5,7 @@
 #include "core/text.h"
 #include "core/validate.h"
 #include "domain/case.h"
+#include "domain/case_record.h"
 #include "domain/case_rules.h"
 #include "domain/customer.h"
 #include "domain/customer_record.h"
@@ -15,7 +16,8 @@
 
 static const char *const note_visibilities[] = {"internal", "shareable", NULL};
 
-#define FIELD(name, type, flags, max, choices) {name, type, flags, max, 0, 0, choices, NULL, NULL}
+#define FIELD(name, type, flags, max, choices)                                                 \
+    {name, type, flags, max, 0, 0, choices, NULL, NULL}
 #define END {NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL}
 
 static const struct field create_fields[] = {
@@ -53,13 +55,6 @@ static const struct field note_fields[] = {
 
 /* The fields a PATCH copies as they are, after validation. */
 static const char *const plain_fields[] = {"subject", "description", "channel", "due_at", NULL};
-
-/* The fields whose changes the history records. */
-static const char *const tracked_fields[] = {
-    "subject",         "description",       "category",    "priority",  "channel",
-    "status",          "assignee_id",       "due_at",      "resolution_note",
-    "first_response_at", "resolved_at",     "closed_at",   NULL,
-};
 
 struct case_visibility
 case_visibility(const struct actor *actor, enum case_access access,
@@ -104,111 +99,6 @@ case_search_pattern(struct arena *a, const char *query)
     return pattern.data;
 }
 
-/* Returns {id, display_name} of a user column of a row, or null. */
-static json_t *
-user_ref(const json_t *row, const char *id_column, const char *name_column)
-{
-    json_t *user;
-
-    if (!json_is_integer(json_object_get(row, id_column)))
-        return json_null();
-    user = json_object();
-    json_object_set(user, "id", json_object_get(row, id_column));
-    json_object_set(user, "display_name", json_object_get(row, name_column));
-    return user;
-}
-
-static void
-copy_member(json_t *to, const char *to_key, const json_t *from, const char *from_key)
-{
-    json_t *v = json_object_get(from, from_key);
-
-    json_object_set(to, to_key, v != NULL ? v : json_null());
-}
-
-/* Builds the API form of a case from a row of case_store_get() or _list(). */
-static json_t *
-case_record_from_row(const json_t *row)
-{
-    static const char *const head[] = {"id", "number", NULL};
-    static const char *const body[] = {
-        "subject", "description", "category", "priority", "channel", "status", NULL};
-    static const char *const times[] = {"due_at", "overdue", "resolution_note",
-                                        "first_response_at", "resolved_at", "closed_at", NULL};
-    static const char *const tail[] = {"created_at", "updated_at", "version", NULL};
-    json_t *r = json_object();
-    json_t *record = json_object();
-    json_t *next = json_array();
-    enum case_status status;
-
-    for (const char *const *f = head; *f != NULL; f++)
-        copy_member(r, *f, row, *f);
-    copy_member(record, "id", row, "customer_id");
-    copy_member(record, "code", row, "customer_code");
-    copy_member(record, "reference", row, "customer_reference");
-    copy_member(record, "display_name", row, "customer_name");
-    copy_member(record, "lifecycle", row, "customer_lifecycle");
-    json_object_set_new(r, "customer", record);
-    for (const char *const *f = body; *f != NULL; f++)
-        copy_member(r, *f, row, *f);
-    json_object_set_new(r, "assignee", user_ref(row, "assignee_id", "assignee_name"));
-    for (const char *const *f = times; *f != NULL; f++)
-        copy_member(r, *f, row, *f);
-    json_object_set_new(r, "resolved_by", user_ref(row, "resolved_by", "resolved_by_name"));
-    json_object_set_new(r, "created_by", user_ref(row, "created_by", "created_by_name"));
-    for (const char *const *f = tail; *f != NULL; f++)
-        copy_member(r, *f, row, *f);
-
-    if (case_status_parse(json_str(row, "status"), &status)) {
-        unsigned moves = case_moves_from(status);
-
-        for (int i = 0; i < CASE_STATUS_COUNT; i++) {
-            if (moves & (1u << i))
-                json_array_append_new(next, json_string(case_status_names[i]));
-        }
-    }
-    json_object_set_new(r, "next_statuses", next);
-    return r;
-}
-
-/* Returns what history compares: the tracked fields, with the assignee as its id. */
-static json_t *
-case_tracked(const json_t *record)
-{
-    json_t *t = json_object();
-
-    for (const char *const *f = tracked_fields; *f != NULL; f++)
-        copy_member(t, *f, record, *f);
-    json_object_set(t, "assignee_id",
-                    json_is_object(json_object_get(record, "assignee"))
-                        ? json_object_get(json_object_get(record, "assignee"), "id")
-                        : json_null());
-    return t;
-}
-
-/*
- * Writes the time members of tracked fields in one form (UTC, six decimals),
- * so a due time sent as 10:00+13:00 equals the 21:00Z read back.
- */
-static json_t *
-case_times_canonical(struct scope *s, json_t *tracked)
-{
-    static const char *const times[] = {"due_at", "first_response_at", "resolved_at",
-                                        "closed_at", NULL};
-    json_t *t = json_object();
-    int64_t micros;
-
-    for (const char *const *f = tracked_fields; *f != NULL; f++)
-        copy_member(t, *f, tracked, *f);
-    for (const char *const *f = times; *f != NULL; f++) {
-        const char *text = json_str(t, *f);
-
-        if (text != NULL && clock_parse_rfc3339(text, &micros))
-            json_object_set_new(t, *f, json_string(clock_format_rfc3339(s->arena, micros)));
-    }
-    return t;
-}
-
 /* The folded number and subject that q searches. */
 static char *
 case_search_text(struct scope *s, const char *number, const char *subject)
@@ -246,7 +136,8 @@ case_reread(struct scope *s, int64_t id, json_t **record)
     return r;
 }
 
-/* Returns RESULT_DENIED naming p when the actor lacks it; what names the action that needs p. */
+/* Returns RESULT_DENIED naming p when the actor lacks it; what names the action that needs p.
+ */
 static enum result
 case_require(struct scope *s, enum permission p, const char *what)
 {
@@ -382,7 +273,8 @@ case_create(struct scope *s, json_t *body, json_t **record)
          (r = case_check_assignee(s, json_integer_value(assignee))) != RESULT_OK))
         return r;
     due = json_str(body, "due_at");
-    if (due != NULL && (r = case_require(s, PERM_CASES_UPDATE, "Setting a due time")) != RESULT_OK)
+    if (due != NULL &&
+        (r = case_require(s, PERM_CASES_UPDATE, "Setting a due time")) != RESULT_OK)
         return r;
 
     /* Every check that can fail on the input ran, so the number drawn now is used. */
@@ -397,13 +289,13 @@ case_create(struct scope *s, json_t *body, json_t **record)
     json_object_set_new(columns, "number", json_string(number));
     json_object_set_new(columns, "number_value", json_integer(number_value));
     json_object_set_new(columns, "customer_id", json_integer(customer_id));
-    copy_member(columns, "subject", body, "subject");
-    copy_member(columns, "description", body, "description");
+    case_record_copy(columns, "subject", body, "subject");
+    case_record_copy(columns, "description", body, "description");
     json_object_set_new(columns, "category", json_string_or_null(category));
     json_object_set_new(columns, "priority", json_string(case_priority_names[priority]));
-    copy_member(columns, "channel", body, "channel");
+    case_record_copy(columns, "channel", body, "channel");
     json_object_set_new(columns, "status", json_string("new"));
-    copy_member(columns, "assignee_id", body, "assignee_id");
+    case_record_copy(columns, "assignee_id", body, "assignee_id");
     json_object_set_new(columns, "due_at", json_string(due));
     json_object_set_new(columns, "search_text",
                         json_string(case_search_text(s, number, json_str(body, "subject"))));
@@ -412,7 +304,8 @@ case_create(struct scope *s, json_t *body, json_t **record)
         (r = case_reread(s, id, record)) != RESULT_OK)
         return r;
     return case_audit(s, "case.created", *record,
-                      customer_record_changes(json_object(), case_tracked(*record)), NULL);
+                      customer_record_changes(json_object(), case_record_tracked(*record)),
+                      NULL);
 }
 
 enum result
@@ -427,28 +320,15 @@ case_get(struct scope *s, enum case_key by, const char *key, const struct case_v
     return r;
 }
 
-/* Returns the statuses a case may move to, as a JSON array of names. */
-static json_t *
-case_allowed_json(enum case_status from)
-{
-    json_t *allowed = json_array();
-    unsigned moves = case_moves_from(from);
-
-    for (int i = 0; i < CASE_STATUS_COUNT; i++) {
-        if (moves & (1u << i))
-            json_array_append_new(allowed, json_string(case_status_names[i]));
-    }
-    return allowed;
-}
-
-/* RESULT_CONFLICT for a move the transition table forbids, naming the current and allowed ones. */
+/* RESULT_CONFLICT for a move the transition table forbids, naming the current and allowed ones.
+ */
 static enum result
 case_refuse_move(struct scope *s, const char *type, enum case_status from, const char *detail)
 {
     problem_set(s->problem, type, type[0] == 'c' ? "Case closed" : "Status change not allowed",
                 "%s", detail);
     problem_extra(s->problem, "current_status", json_string(case_status_names[from]));
-    problem_extra(s->problem, "allowed", case_allowed_json(from));
+    problem_extra(s->problem, "allowed", case_record_statuses(from));
     return RESULT_CONFLICT;
 }
 
@@ -479,14 +359,16 @@ static json_t *
 case_columns_from_row(struct scope *s, const json_t *row)
 {
     static const char *const names[] = {
-        "subject",           "description", "category",    "priority",  "channel",
-        "status",            "assignee_id", "due_at",      "resolution_note",
-        "first_response_at", "resolved_at", "resolved_by", "closed_at", NULL,
+        "subject",           "description", "category",
+        "priority",          "channel",     "status",
+        "assignee_id",       "due_at",      "resolution_note",
+        "first_response_at", "resolved_at", "resolved_by",
+        "closed_at",         NULL,
     };
     json_t *columns = json_object();
 
     for (const char *const *n = names; *n != NULL; n++)
-        copy_member(columns, *n, row, *n);
+        case_record_copy(columns, *n, row, *n);
     json_object_set_new(
         columns, "search_text",
         json_string(case_search_text(s, json_str(row, "number"), json_str(row, "subject"))));
@@ -506,10 +388,10 @@ case_apply_move(struct scope *s, const json_t *body, enum case_status from, enum
 
     if (to != from) {
         if (!case_move_allowed(from, to))
-            return case_refuse_move(
-                s, "invalid_transition", from,
-                arena_printf(s->arena, "A %s case cannot become %s.", case_status_names[from],
-                             case_status_names[to]));
+            return case_refuse_move(s, "invalid_transition", from,
+                                    arena_printf(s->arena, "A %s case cannot become %s.",
+                                                 case_status_names[from],
+                                                 case_status_names[to]));
         if (case_move_needs_close(to) &&
             (r = case_require(s, PERM_CASES_CLOSE,
                               to == CASE_RESOLVED ? "Resolving a case" : "Closing a case")) !=
@@ -558,7 +440,7 @@ case_update(struct scope *s, const char *number, const struct case_visibility *v
     struct settings settings;
     enum case_status from, to;
     enum case_priority priority;
-    json_t *row, *current, *columns, *changes, *assignee;
+    json_t *row, *current, *columns, *changes, *assignee, *before;
     const char *now = clock_format_rfc3339(s->arena, s->now_us);
     int64_t id;
     enum result r;
@@ -598,7 +480,7 @@ case_update(struct scope *s, const char *number, const struct case_visibility *v
     columns = case_columns_from_row(s, row);
     for (const char *const *f = plain_fields; *f != NULL; f++) {
         if (json_object_get(body, *f) != NULL)
-            copy_member(columns, *f, body, *f);
+            case_record_copy(columns, *f, body, *f);
     }
     json_object_set_new(columns, "search_text",
                         json_string(case_search_text(s, number, json_str(columns, "subject"))));
@@ -617,7 +499,7 @@ case_update(struct scope *s, const char *number, const struct case_visibility *v
 
     assignee = json_object_get(body, "assignee_id");
     if (assignee != NULL &&
-        !json_equal(assignee, json_object_get(case_tracked(current), "assignee_id"))) {
+        !json_equal(assignee, json_object_get(case_record_tracked(current), "assignee_id"))) {
         if ((r = case_require(s, PERM_CASES_ASSIGN, "Changing the assignee")) != RESULT_OK)
             return r;
         if (json_is_integer(assignee) &&
@@ -642,8 +524,9 @@ case_update(struct scope *s, const char *number, const struct case_visibility *v
     if ((r = case_apply_move(s, body, from, to, columns, now)) != RESULT_OK)
         return r;
 
-    if (json_object_size(customer_record_changes(case_times_canonical(s, case_tracked(current)),
-                                                 case_times_canonical(s, columns))) == 0) {
+    before = case_record_canonical(s->arena, case_record_tracked(current));
+    if (json_object_size(
+            customer_record_changes(before, case_record_canonical(s->arena, columns))) == 0) {
         *record = current;
         return RESULT_OK;
     }
@@ -651,7 +534,8 @@ case_update(struct scope *s, const char *number, const struct case_visibility *v
     if ((r = case_store_update(s, id, json_int(current, "version", 0), columns)) != RESULT_OK ||
         (r = case_reread(s, id, record)) != RESULT_OK)
         return r;
-    changes = customer_record_changes(case_tracked(current), case_tracked(*record));
+    changes =
+        customer_record_changes(case_record_tracked(current), case_record_tracked(*record));
     return case_audit(s, "case.updated", *record, changes, NULL);
 }
 
@@ -680,7 +564,8 @@ case_add_note(struct scope *s, const char *number, const struct case_visibility 
                                  json_str(body, "body"), note)) != RESULT_OK)
         return r;
 
-    /* A shareable note from staff replies to the customer, so the first one is the first response. */
+    /* A shareable note from staff replies to the customer, so the first one is the first
+     * response. */
     changes = json_object();
     if (strcmp(visibility, "shareable") == 0 && s->actor != NULL &&
         json_is_null(json_object_get(current, "first_response_at"))) {
@@ -693,7 +578,8 @@ case_add_note(struct scope *s, const char *number, const struct case_visibility 
                                    json_int(current, "version", 0), columns)) != RESULT_OK ||
             (r = case_reread(s, json_int(current, "id", 0), &updated)) != RESULT_OK)
             return r;
-        changes = customer_record_changes(case_tracked(current), case_tracked(updated));
+        changes =
+            customer_record_changes(case_record_tracked(current), case_record_tracked(updated));
     }
 
     if (s->actor != NULL) {
@@ -722,19 +608,11 @@ case_notes(struct scope *s, int64_t case_id, int64_t after_id, int limit, json_t
         return r;
     json_array_foreach(rows, i, row)
     {
-        json_t *note;
-
         if (i == (size_t)limit) {
             *last_id = json_int(json_array_get(rows, i - 1), "id", 0);
             break;
         }
-        note = json_object();
-        copy_member(note, "id", row, "id");
-        copy_member(note, "visibility", row, "visibility");
-        copy_member(note, "body", row, "body");
-        json_object_set_new(note, "author", user_ref(row, "author_id", "author_name"));
-        copy_member(note, "created_at", row, "created_at");
-        json_array_append_new(*items, note);
+        json_array_append_new(*items, case_record_note(row));
     }
     return RESULT_OK;
 }
@@ -785,8 +663,6 @@ case_history(struct scope *s, int64_t id, bool ascending, bool has_after, const 
         return r;
     json_array_foreach(rows, i, row)
     {
-        json_t *entry, *details = json_object_get(row, "details");
-
         if (i == (size_t)limit) {
             json_t *last = json_array_get(rows, i - 1);
 
@@ -794,20 +670,7 @@ case_history(struct scope *s, int64_t id, bool ascending, bool has_after, const 
             *last_id = json_int(last, "id", 0);
             break;
         }
-        entry = json_object();
-        copy_member(entry, "id", row, "id");
-        copy_member(entry, "occurred_at", row, "occurred_at");
-        copy_member(entry, "action", row, "action");
-        json_object_set_new(entry, "actor", user_ref(row, "actor_user_id", "actor_name"));
-        json_object_set(entry, "changes",
-                        json_is_object(json_object_get(details, "changes"))
-                            ? json_object_get(details, "changes")
-                            : json_object());
-        if (json_is_integer(json_object_get(details, "note_id"))) {
-            copy_member(entry, "note_id", details, "note_id");
-            copy_member(entry, "note_visibility", details, "visibility");
-        }
-        json_array_append_new(*items, entry);
+        json_array_append_new(*items, case_record_history_entry(row));
     }
     return RESULT_OK;
 }

@@ -32,7 +32,8 @@ struct record_path {
 };
 
 static const struct record_path customer_path = {CUSTOMER_BY_CODE, "customer", "code"};
-static const struct record_path prospect_path = {CUSTOMER_BY_REFERENCE, "prospect", "reference"};
+static const struct record_path prospect_path = {CUSTOMER_BY_REFERENCE, "prospect",
+                                                 "reference"};
 
 /*
  * Finds the record of the path that the actor may see. include_archived=true
@@ -73,17 +74,16 @@ path_record(struct request *req, const struct record_path *path, bool read, int6
 }
 
 static void
-respond_page(struct request *req, const struct paging *page, json_t *items, const char *last_key,
-             int64_t last_id)
+respond_page(struct request *req, const struct paging *page, json_t *items,
+             const char *last_key, int64_t last_id)
 {
     json_t *body = json_object();
 
     json_object_set_new(body, "items", items);
     json_object_set_new(
         body, "next_cursor",
-        json_string_or_null(last_key != NULL
-                                ? paging_next_cursor(req->arena, page, last_key, last_id)
-                                : NULL));
+        json_string_or_null(
+            last_key != NULL ? paging_next_cursor(req->arena, page, last_key, last_id) : NULL));
     response_json(req, 200, body);
 }
 
@@ -155,7 +155,8 @@ timeline_list(struct request *req, const struct record_path *path)
     if ((r = paging_check_parameters(req, known)) != RESULT_OK ||
         (r = paging_parse(req, timeline_sorts, "-occurred_at", &page)) != RESULT_OK)
         return r;
-    if (page.has_cursor && !timeline_key_parse(req->arena, page.after_key, page.after_id, &after)) {
+    if (page.has_cursor &&
+        !timeline_key_parse(req->arena, page.after_key, page.after_id, &after)) {
         problem_field(&req->problem, "cursor", "format",
                       "Must be the next_cursor value of the previous page, unchanged.");
         return response_fail(req, RESULT_MALFORMED, "invalid_parameter",

@@ -38,8 +38,8 @@ static const struct paging_sort note_sorts[] = {
 
 /* The filters every case list takes; the list of all cases takes "customer" too. */
 #define CASE_FILTERS                                                                           \
-    "status", "priority", "assignee", "category", "overdue", "created_from", "created_to", "q", \
-        "include_archived", "sort"
+    "status", "priority", "assignee", "category", "overdue", "created_from", "created_to",     \
+        "q", "include_archived", "sort"
 
 static enum result
 bad_parameter(struct request *req, const char *name, const char *rule, const char *message)
@@ -106,17 +106,16 @@ respond_case(struct request *req, int status, json_t *record)
 
 /* Responds with {"items", "next_cursor"}. */
 static void
-respond_page(struct request *req, const struct paging *page, json_t *items, const char *last_key,
-             int64_t last_id)
+respond_page(struct request *req, const struct paging *page, json_t *items,
+             const char *last_key, int64_t last_id)
 {
     json_t *body = json_object();
 
     json_object_set_new(body, "items", items);
     json_object_set_new(
         body, "next_cursor",
-        json_string_or_null(last_key != NULL
-                                ? paging_next_cursor(req->arena, page, last_key, last_id)
-                                : NULL));
+        json_string_or_null(
+            last_key != NULL ? paging_next_cursor(req->arena, page, last_key, last_id) : NULL));
     response_json(req, 200, body);
 }
 
@@ -130,7 +129,8 @@ one_of(const char *value, const char *const *choices)
     return false;
 }
 
-/* Reads created_from or created_to: a date in the tenant's time zone, or an RFC 3339 instant. */
+/* Reads created_from or created_to: a date in the tenant's time zone, or an RFC 3339 instant.
+ */
 static enum result
 created_bound(struct request *req, const char *name, const char **date, const char **instant)
 {
@@ -302,14 +302,13 @@ record_cases(struct request *req, enum customer_key by, const char *noun)
         strcmp(request_query(req, "include_archived"), "true") == 0 &&
         customer_may_see_archived(req->scope.actor))
         v.archived = CUSTOMER_WITH_ARCHIVED;
-    r = key != NULL && text_chars(key) <= NUMBER_MAX ? customer_find_id(&req->scope, by, key,
-                                                                       &v, &id)
-                                                     : RESULT_NOT_FOUND;
+    r = key != NULL && text_chars(key) <= NUMBER_MAX
+            ? customer_find_id(&req->scope, by, key, &v, &id)
+            : RESULT_NOT_FOUND;
     if (r == RESULT_NOT_FOUND)
-        return response_fail(req, RESULT_NOT_FOUND, "not_found",
-                             "No %s with the %s %s is visible to you.", noun,
-                             by == CUSTOMER_BY_CODE ? "code" : "reference",
-                             key != NULL ? key : "given");
+        return response_fail(
+            req, RESULT_NOT_FOUND, "not_found", "No %s with the %s %s is visible to you.", noun,
+            by == CUSTOMER_BY_CODE ? "code" : "reference", key != NULL ? key : "given");
     if (r != RESULT_OK)
         return r;
     return list_cases(req, known, id);
@@ -455,8 +454,8 @@ notes_list(struct request *req)
     if ((r = paging_parse(req, note_sorts, "id", &page)) != RESULT_OK ||
         (r = readable_case(req, known, &record)) != RESULT_OK)
         return r;
-    r = case_notes(&req->scope, json_int(record, "id", 0),
-                   page.has_cursor ? page.after_id : 0, page.limit, &items, &last_id);
+    r = case_notes(&req->scope, json_int(record, "id", 0), page.has_cursor ? page.after_id : 0,
+                   page.limit, &items, &last_id);
     if (r != RESULT_OK)
         return r;
     respond_page(req, &page, items,

@@ -45,9 +45,9 @@ user_ref(const json_t *row, const char *id_column, const char *name_column)
 static json_t *
 activity_from_row(const json_t *row)
 {
-    static const char *const fields[] = {"id",      "kind",        "direction",
-                                         "summary", "details",     "occurred_at",
-                                         "duration_minutes", NULL};
+    static const char *const fields[] = {
+        "id",      "kind",        "direction",        "summary",
+        "details", "occurred_at", "duration_minutes", NULL};
     json_t *a = json_object();
 
     for (const char *const *f = fields; *f != NULL; f++) {
@@ -98,8 +98,7 @@ activity_create(struct scope *s, int64_t customer_id, json_t *body, json_t **act
     json_object_set(details, "kind", json_object_get(*activity, "kind"));
     json_object_set(details, "occurred_at", json_object_get(*activity, "occurred_at"));
     return audit_record(s, "activity.created", "activity",
-                        arena_printf(s->arena, "%lld",
-                                     (long long)json_int(*activity, "id", 0)),
+                        arena_printf(s->arena, "%lld", (long long)json_int(*activity, "id", 0)),
                         details);
 }
 
@@ -133,7 +132,8 @@ activity_list(struct scope *s, int64_t customer_id, bool has_after, int64_t afte
 }
 
 bool
-timeline_key_parse(struct arena *a, const char *key, int64_t id, struct timeline_position *after)
+timeline_key_parse(struct arena *a, const char *key, int64_t id,
+                   struct timeline_position *after)
 {
     const char *colon = strchr(key, ':');
     char *end;
@@ -174,8 +174,9 @@ timeline_page(struct scope *s, int64_t customer_id, const struct timeline_positi
         if (i == (size_t)limit) {
             json_t *last = json_array_get(rows, i - 1);
 
-            *last_key = arena_printf(s->arena, "%lld:%s", (long long)json_int(last, "micros", 0),
-                                     json_str(last, "kind"));
+            *last_key =
+                arena_printf(s->arena, "%lld:%s", (long long)json_int(last, "micros", 0),
+                             json_str(last, "kind"));
             *last_id = json_int(last, "id", 0);
             break;
         }

@@ -106,7 +106,8 @@ dashboard_weekly(struct scope *s, const struct case_visibility *v, json_t *cases
     size_t i;
     enum result r;
 
-    if ((r = dashboard_store_weekly(s, v, DASHBOARD_WEEKS, DASHBOARD_RECENT_DAYS, &rows)) != RESULT_OK)
+    if ((r = dashboard_store_weekly(s, v, DASHBOARD_WEEKS, DASHBOARD_RECENT_DAYS, &rows)) !=
+        RESULT_OK)
         return r;
     json_array_foreach(rows, i, row)
     {

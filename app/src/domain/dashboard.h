@@ -10,10 +10,10 @@
 #include "core/result.h"
 #include "core/scope.h"
 
-#define DASHBOARD_WEEKS 8          /* weeks of opened and resolved cases, this one included */
-#define DASHBOARD_RECENT_DAYS 30   /* days of 24 hours of recent openings and resolutions */
-#define DASHBOARD_MEDIAN_DAYS 90   /* the period of the median time to resolution */
-#define DASHBOARD_CASE_LIST 10     /* cases in each list */
+#define DASHBOARD_WEEKS 8        /* weeks of opened and resolved cases, this one included */
+#define DASHBOARD_RECENT_DAYS 30 /* days of 24 hours of recent openings and resolutions */
+#define DASHBOARD_MEDIAN_DAYS 90 /* the period of the median time to resolution */
+#define DASHBOARD_CASE_LIST 10   /* cases in each list */
 
 /*
  * Builds the dashboard as one JSON object with as_of (the clock), time_zone,

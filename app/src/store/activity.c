@@ -8,8 +8,8 @@
     " ((extract(epoch FROM a.occurred_at) * 1000000)::bigint)::text AS sort_key"
 
 static struct sql insert_activity = SQL_STATEMENT(
-    "WITH a AS (INSERT INTO {tenant}.activities (customer_id, kind, direction, summary, details,"
-    " occurred_at, duration_minutes, recorded_by, created_at)"
+    "WITH a AS (INSERT INTO {tenant}.activities (customer_id, kind, direction, summary,"
+    " details, occurred_at, duration_minutes, recorded_by, created_at)"
     " VALUES ($1, $2, $3, $4, $5, coalesce($6::timestamptz, " SQL_MICROS("$9") "),"
     " $7::integer, $8::bigint, " SQL_MICROS("$9") ") RETURNING *)"
     " SELECT " ACTIVITY_COLUMNS " FROM a LEFT JOIN {tenant}.users u ON u.id = a.recorded_by");
@@ -154,24 +154,27 @@ timeline_store_page(struct scope *s, int64_t customer_id, const struct case_visi
     shape_param(&q, arena_printf(s->arena, "%lld", (long long)customer_id));
     limit_param = shape_param_int(&q, limit);
     if (after != NULL)
-        after_sql = arena_printf(s->arena,
-                                 " WHERE (src.occurred_at, src.kind, src.id) < (" SQL_MICROS("%s")
-                                 ", %s::text, %s::bigint)",
-                                 shape_param_int(&q, after->micros), shape_param(&q, after->kind),
-                                 shape_param_int(&q, after->id));
+        after_sql = arena_printf(
+            s->arena,
+            " WHERE (src.occurred_at, src.kind, src.id) < (" SQL_MICROS("%s")
+            ", %s::text, %s::bigint)",
+            shape_param_int(&q, after->micros), shape_param(&q, after->kind),
+            shape_param_int(&q, after->id));
 
     /* Each source reads at most a page of its newest rows after the position, through its
      * index, so a late page costs about as much as the first. */
-    buf_puts(&q.text, "SELECT t.kind, t.id, t.occurred_at, t.actor_id, u.display_name AS"
-                      " actor_name, t.summary, t.details,"
-                      " (extract(epoch FROM t.occurred_at) * 1000000)::bigint AS micros FROM (");
+    buf_puts(&q.text,
+             "SELECT t.kind, t.id, t.occurred_at, t.actor_id, u.display_name AS actor_name,"
+             " t.summary, t.details,"
+             " (extract(epoch FROM t.occurred_at) * 1000000)::bigint AS micros FROM (");
     for (size_t i = 0; i < TIMELINE_SOURCE_COUNT; i++) {
         buf_printf(&q.text, "%s(SELECT * FROM (%s", i > 0 ? " UNION ALL " : "",
                    timeline_sources[i].select);
         if (timeline_sources[i].cases)
             case_store_where_visible(&q, cases);
         buf_printf(&q.text,
-                   ") src%s ORDER BY src.occurred_at DESC, src.kind DESC, src.id DESC LIMIT %s)",
+                   ") src%s ORDER BY src.occurred_at DESC, src.kind DESC, src.id DESC"
+                   " LIMIT %s)",
                    after_sql, limit_param);
     }
     buf_printf(&q.text,

@@ -125,8 +125,9 @@ case_write_statements(void)
     buf_puts(&insert, "created_by, updated_by, created_at, updated_at) VALUES (");
     for (size_t i = 0; i < n; i++)
         buf_printf(&insert, "$%zu%s, ", i + 1, case_columns[i].cast);
-    buf_printf(&insert, "$%zu::bigint, $%zu::bigint, " SQL_MICROS("$%zu") ", " SQL_MICROS("$%zu")
-                        ") RETURNING id",
+    buf_printf(&insert,
+               "$%zu::bigint, $%zu::bigint, " SQL_MICROS("$%zu") ", " SQL_MICROS(
+                   "$%zu") ") RETURNING id",
                n + 1, n + 1, n + 2, n + 2);
 
     buf_puts(&update, "UPDATE {tenant}.cases SET ");
@@ -217,7 +218,8 @@ case_where_record_of(struct shape *q, const struct customer_visibility *r)
                                " WHERE x.id = k.customer_id AND x.archived_at IS NOT NULL)");
         return;
     }
-    buf_puts(&q->text, " AND k.customer_id IN (SELECT c.id FROM {tenant}.customers c WHERE true");
+    buf_puts(&q->text,
+             " AND k.customer_id IN (SELECT c.id FROM {tenant}.customers c WHERE true");
     case_store_where_record_visible(q, r);
     buf_puts(&q->text, ")");
 }
@@ -501,7 +503,8 @@ case_store_list(struct scope *s, const struct case_list_query *l, json_t **rows)
     /* The inner query finds the page's ids through the indexes; only they are read in full. */
     shape_init(&q, s->arena);
     case_select(&q, s);
-    buf_printf(&q.text, ", %s AS sort_key FROM (SELECT k.id FROM {tenant}.cases k", sort->output);
+    buf_printf(&q.text, ", %s AS sort_key FROM (SELECT k.id FROM {tenant}.cases k",
+               sort->output);
     case_list_where(&q, s, l);
     if (l->has_after) {
         const char *key = shape_param(&q, l->after_key);

@@ -69,7 +69,7 @@ void case_store_where_visible(struct shape *q, const struct case_visibility *v);
  */
 void case_store_where_visible_alone(struct shape *q, const struct case_visibility *v);
 
-/* Appends the conditions that keep only records c visible under v (lifecycles, owners, archived). */
+/* Appends the conditions that keep only the records c visible under v. */
 void case_store_where_record_visible(struct shape *q, const struct customer_visibility *v);
 
 /* Draws the next number of the tenant's case sequence. */

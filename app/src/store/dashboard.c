@@ -65,7 +65,7 @@ dashboard_store_weekly(struct scope *s, const struct case_visibility *v, int wee
     count = shape_param_int(&q, weeks);
     recent = arena_printf(s->arena, "make_interval(days => %s)",
                           shape_param_int(&q, recent_days));
-    /* The instants at which the weeks start: Monday 00:00 in the tenant's zone, oldest first. */
+    /* The instants the weeks start at: Monday 00:00 in the tenant's zone, oldest first. */
     buf_printf(&q.text,
                "WITH bounds AS (SELECT ARRAY(SELECT (date_trunc('week', %s AT TIME ZONE %s)"
                " - make_interval(weeks => w)) AT TIME ZONE %s"

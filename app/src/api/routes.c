@@ -13,4 +13,7 @@ routes_register(void)
     router_add(audit_routes);
     router_add(customer_routes);
     router_add(prospect_routes);
+    router_add(case_routes);
+    router_add(activity_routes);
+    router_add(dashboard_routes);
 }

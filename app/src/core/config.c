@@ -82,6 +82,8 @@ static const struct setting settings[] = {
      "33554432", 1024, 1073741824L, "bytes", "largest CSV import body"},
     {"http", "public_scheme", "LENDASTACK_PUBLIC_SCHEME", SETTING_STRING, FIELD(public_scheme), "",
      0, 0, "http or https", "scheme of links in invitations; empty means http in development, https otherwise"},
+    {"http", "test_clock", "LENDASTACK_TEST_CLOCK", SETTING_BOOL, FIELD(test_clock), "false", 0, 0,
+     "boolean", "true lets a request set its clock with the X-Lendastack-Test-Now header, for tests; allowed only when env is development"},
 };
 
 static bool
@@ -204,6 +206,13 @@ config_load(FILE *err)
 
         if (value != NULL)
             ok = setting_apply(&settings[i], value, err) && ok;
+    }
+
+    /* A pinned clock would let any client backdate records, so production never allows it. */
+    if (config.test_clock && config.env != CONFIG_ENV_DEVELOPMENT) {
+        fprintf(err, "invalid LENDASTACK_TEST_CLOCK=true: the test clock is allowed only with "
+                     "LENDASTACK_ENV=development; set it to false in production\n");
+        ok = false;
     }
     return ok;
 }

@@ -16,9 +16,9 @@ const CARRIED_NOUNS = {
   deals: ['deal', 'deals'],
 };
 
-/** Returns "2 cases, 1 history entry" for the carried_over counts of a conversion. */
+/** Returns "2 cases, 1 history entry" for the carried_over counts of a conversion, leaving out zeros. */
 export function carriedOverText(counts) {
-  const parts = Object.entries(counts || {}).map(([name, n]) => {
+  const parts = Object.entries(counts || {}).filter(([, n]) => n > 0).map(([name, n]) => {
     const [one, many] = CARRIED_NOUNS[name] || [name.replace(/_/g, ' '), name.replace(/_/g, ' ')];
     return `${n} ${n === 1 ? one : many}`;
   });

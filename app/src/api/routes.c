@@ -13,4 +13,6 @@ routes_register(void)
     router_add(audit_routes);
     router_add(customer_routes);
     router_add(prospect_routes);
+    router_add(import_routes);
+    router_add(export_routes);
 }

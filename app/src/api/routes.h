@@ -13,6 +13,8 @@ extern const struct route settings_routes[];
 extern const struct route audit_routes[];
 extern const struct route customer_routes[];
 extern const struct route prospect_routes[];
+extern const struct route import_routes[];
+extern const struct route export_routes[];
 
 /* Registers every route array with the router. */
 void routes_register(void);

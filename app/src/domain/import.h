@@ -9,8 +9,9 @@
  * Policies of a real run:
  *   on_invalid   skip: import the valid rows and report the rest;
  *                abort: write nothing when any row is invalid.
- *   on_duplicate skip: leave a row sharing the email, a phone number or the
- *                registration number with a record (or an earlier row) out;
+ *   on_duplicate skip: leave a row sharing the email, a phone number, the
+ *                registration number or the external reference with a record
+ *                (or an earlier row) out;
  *                update: update the one matching record, and report a row
  *                matching several as ambiguous;
  *                create: create the record anyway, as allow_duplicate does.

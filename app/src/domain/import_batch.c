@@ -14,6 +14,7 @@ struct import_item {
     struct import_row_body in;
     struct customer_columns cols;
     enum import_action action;
+    json_t *keys;    /* the duplicate keys: the lock keys of customer_create(), "external_ref:..." */
     json_t *matches; /* indexes into the duplicate rows */
     int64_t target_id; /* ROW_UPDATE: the record to update */
 };
@@ -214,6 +215,12 @@ read_row(struct import_run *run, struct import_item *item)
         return RESULT_OK;
     }
     item->action = ROW_CREATE;
+    item->keys = json_deep_copy(item->cols.lock_keys);
+    if (json_str(item->cols.columns, "external_ref") != NULL)
+        json_array_append_new(item->keys,
+                              json_string(arena_printf(s->arena, "external_ref:%s",
+                                                       json_str(item->cols.columns,
+                                                                "external_ref"))));
     return r;
 }
 
@@ -224,23 +231,25 @@ check_earlier_rows(struct import_run *run, struct import_item *item)
     json_t *key;
     size_t i;
 
-    json_array_foreach(item->cols.lock_keys, i, key)
+    json_array_foreach(item->keys, i, key)
     {
         int earlier = keyset_find(run->seen, json_string_value(key));
 
         if (earlier > 0) {
             const char *k = json_string_value(key);
-            const char *field = strncmp(k, "email:", 6) == 0   ? "email"
-                                : strncmp(k, "phone:", 6) == 0 ? "phones"
-                                                               : "registration_number";
+            const char *field = strncmp(k, "email:", 6) == 0          ? "email"
+                                : strncmp(k, "phone:", 6) == 0        ? "phones"
+                                : strncmp(k, "external_ref:", 13) == 0 ? "external_ref"
+                                                                      : "registration_number";
 
             report_add(run, item->row->number, column_of(item->in.sources, field), field,
                        "duplicate_in_file",
                        arena_printf(run->s->arena,
                                     "Shares the %s with row %d of this file; left out.",
-                                    strcmp(field, "phones") == 0 ? "phone number"
-                                    : strcmp(field, "email") == 0 ? "email"
-                                                                  : "registration number",
+                                    strcmp(field, "phones") == 0         ? "phone number"
+                                    : strcmp(field, "email") == 0        ? "email"
+                                    : strcmp(field, "external_ref") == 0 ? "external reference"
+                                                                         : "registration number",
                                     earlier),
                        NULL);
             item->action = ROW_DUPLICATE;
@@ -248,7 +257,7 @@ check_earlier_rows(struct import_run *run, struct import_item *item)
             return;
         }
     }
-    json_array_foreach(item->cols.lock_keys, i, key)
+    json_array_foreach(item->keys, i, key)
         keyset_add(run->seen, json_string_value(key), item->row->number);
 }
 
@@ -295,7 +304,7 @@ match_lead_owners(struct import_run *run, struct import_item *items, size_t coun
 /* Appends the item index to the list of every key of the item. */
 static void
 index_keys(json_t *by_key, struct import_item *item, size_t index, json_t *emails,
-           json_t *phones, json_t *registrations)
+           json_t *phones, json_t *registrations, json_t *external_refs)
 {
     json_t *key;
     size_t i;
@@ -305,7 +314,9 @@ index_keys(json_t *by_key, struct import_item *item, size_t index, json_t *email
     json_array_extend(phones, item->cols.phone_keys);
     if (item->cols.registration_key != NULL)
         json_array_append_new(registrations, json_string(item->cols.registration_key));
-    json_array_foreach(item->cols.lock_keys, i, key)
+    if (json_str(item->cols.columns, "external_ref") != NULL)
+        json_array_append(external_refs, json_object_get(item->cols.columns, "external_ref"));
+    json_array_foreach(item->keys, i, key)
     {
         json_t *list = json_object_get(by_key, json_string_value(key));
 
@@ -339,8 +350,10 @@ note_match(json_t *by_key, const char *key, struct import_item *items, size_t ma
 /*
  * Finds the existing records that share a key with each row, in one query, by
  * the rule of customer_create(): the email key, any phone key or the
- * registration key. Returns the records; each item gets the indexes of its
- * matches.
+ * registration key. An import also matches on external_ref, the record's id in
+ * the source system, so that a file imported again matches its records even
+ * when they have none of the other keys (organizations-100.csv). Returns the
+ * records; each item gets the indexes of its matches.
  */
 static enum result
 find_duplicates(struct import_run *run, struct import_item *items, size_t count, json_t **rows)
@@ -350,18 +363,18 @@ find_duplicates(struct import_run *run, struct import_item *items, size_t count,
         s->actor, CUSTOMER_READ,
         customer_may_see_archived(s->actor) ? CUSTOMER_WITH_ARCHIVED : CUSTOMER_LIVE);
     json_t *by_key = json_object(), *emails = json_array(), *phones = json_array();
-    json_t *registrations = json_array(), *row, *key;
+    json_t *registrations = json_array(), *external_refs = json_array(), *row, *key;
     size_t i, k;
     enum result r;
 
     for (i = 0; i < count; i++) {
         if (items[i].action == ROW_CREATE)
-            index_keys(by_key, &items[i], i, emails, phones, registrations);
+            index_keys(by_key, &items[i], i, emails, phones, registrations, external_refs);
     }
     *rows = json_array();
     if (json_object_size(by_key) == 0)
         return RESULT_OK;
-    r = import_store_duplicates(s, emails, phones, registrations, &v, rows);
+    r = import_store_duplicates(s, emails, phones, registrations, external_refs, &v, rows);
     if (r != RESULT_OK)
         return r;
     json_array_foreach(*rows, i, row)
@@ -375,6 +388,9 @@ find_duplicates(struct import_run *run, struct import_item *items, size_t count,
         if (json_str(row, "registration_key") != NULL)
             note_match(by_key,
                        arena_printf(s->arena, "registration:%s", json_str(row, "registration_key")),
+                       items, i);
+        if (json_str(row, "external_ref") != NULL)
+            note_match(by_key, arena_printf(s->arena, "external_ref:%s", json_str(row, "external_ref")),
                        items, i);
     }
     return RESULT_OK;
@@ -419,7 +435,7 @@ match_text(struct arena *a, const json_t *codes, size_t hidden)
     return b.data;
 }
 
-/* Names the field by which a row matches a record: email, phones or registration_number. */
+/* Names the field by which a row matches a record: email, phones, registration_number or external_ref. */
 static const char *
 matched_field(const struct import_item *item, const json_t *match)
 {
@@ -440,7 +456,7 @@ matched_field(const struct import_item *item, const json_t *match)
     if (registration != NULL && item->cols.registration_key != NULL &&
         strcmp(registration, item->cols.registration_key) == 0)
         return "registration_number";
-    return NULL;
+    return json_str(match, "external_ref") != NULL ? "external_ref" : NULL;
 }
 
 /* Decides what a row with matching records becomes under on_duplicate. */
@@ -637,7 +653,7 @@ import_batch(struct import_run *run, const struct csvfile_row *rows, size_t coun
         /* The keys stay locked until commit, so a concurrent create waits and then finds these. */
         for (i = 0; i < count; i++) {
             if (items[i].action == ROW_CREATE)
-                json_array_extend(keys, items[i].cols.lock_keys);
+                json_array_extend(keys, items[i].keys);
         }
         if ((r = customer_store_lock_keys(s, keys)) != RESULT_OK)
             return r;

@@ -71,11 +71,12 @@ static struct sql users_by_name = SQL_STATEMENT(
 
 static struct sql duplicates = SQL_STATEMENT(
     "SELECT c.id, c.code, c.reference, c.kind, c.lifecycle, c.version, c.email_key,"
-    " to_jsonb(c.phone_keys) AS phone_keys, c.registration_key, "
-    CUSTOMER_VISIBLE("c", "$4", "$5", "$6", "$7", "$8") " AS visible"
+    " to_jsonb(c.phone_keys) AS phone_keys, c.registration_key, c.external_ref, "
+    CUSTOMER_VISIBLE("c", "$5", "$6", "$7", "$8", "$9") " AS visible"
     " FROM {tenant}.customers c WHERE c.email_key = ANY(" TEXT_ARRAY("$1") ")"
     " OR c.phone_keys && " TEXT_ARRAY("$2")
-    " OR c.registration_key = ANY(" TEXT_ARRAY("$3") ") ORDER BY c.id");
+    " OR c.registration_key = ANY(" TEXT_ARRAY("$3") ")"
+    " OR c.external_ref = ANY(" TEXT_ARRAY("$4") ") ORDER BY c.id");
 
 static struct sql next_codes = SQL_STATEMENT(
     "SELECT nextval('{tenant}.customer_code_seq') AS n FROM generate_series(1, $1::integer)"
@@ -297,8 +298,8 @@ import_store_users_by_name(struct scope *s, const json_t *names, json_t **rows)
 
 enum result
 import_store_duplicates(struct scope *s, const json_t *email_keys, const json_t *phone_keys,
-                        const json_t *registration_keys, const struct customer_visibility *v,
-                        json_t **rows)
+                        const json_t *registration_keys, const json_t *external_refs,
+                        const struct customer_visibility *v, json_t **rows)
 {
     struct db_params p;
 
@@ -306,6 +307,7 @@ import_store_duplicates(struct scope *s, const json_t *email_keys, const json_t 
     db_param_json(&p, email_keys);
     db_param_json(&p, phone_keys);
     db_param_json(&p, registration_keys);
+    db_param_json(&p, external_refs);
     customer_store_bind_visibility(&p, v);
     return query_rows(s, &duplicates, &p, rows);
 }

@@ -70,11 +70,13 @@ enum result import_store_users_by_name(struct scope *s, const json_t *names, jso
 
 /*
  * Finds every record sharing one of the keys, as customer_store_duplicates()
- * compares them: rows {id, code, reference, kind, lifecycle, version,
- * email_key, phone_keys, registration_key, visible}. Each key array is JSON.
+ * compares them, or with one of the external references: rows {id, code,
+ * reference, kind, lifecycle, version, email_key, phone_keys,
+ * registration_key, external_ref, visible}. Each key array is JSON.
  */
 enum result import_store_duplicates(struct scope *s, const json_t *email_keys,
                                     const json_t *phone_keys, const json_t *registration_keys,
+                                    const json_t *external_refs,
                                     const struct customer_visibility *v, json_t **rows);
 
 /* Draws count numbers of the customer code (code true) or prospect reference sequence, ascending. */

@@ -1,8 +1,9 @@
 /*
- * CSV imports and exports through the API: the sample files, dry runs and the
- * policies, byte-order marks and delimiters, RFC 4180 quoting, invalid UTF-8,
- * large files run by the job runner while it is stopped and restarted, undo,
- * and exports read back with libcsv.
+ * CSV imports and exports through the API. The tests cover the sample files,
+ * dry runs and the policies, byte-order marks and delimiters, RFC 4180 quoting
+ * and invalid UTF-8. A large file is imported by the job runner while the
+ * runner is stopped and restarted. Undo and exports read back with libcsv
+ * complete the suite.
  */
 #include <criterion/criterion.h>
 #include <csv.h>
@@ -90,7 +91,7 @@ import_csv(struct th_client *c, const char *query, const char *data, size_t len)
                             "text/csv", NULL);
 }
 
-/* Imports a body that must be imported within the request, and returns the answer. */
+/* Imports a body that must be imported within the request, and returns the response. */
 static struct th_response
 import_ok(struct th_client *c, const char *query, const struct blob *b)
 {
@@ -123,7 +124,7 @@ record(struct th_client *c, const char *path)
     return r;
 }
 
-/* Counts the report entries of an answer that have the rule. */
+/* Counts the report entries of a response that have the rule. */
 static size_t
 report_count(const struct th_response *r, const char *rule)
 {

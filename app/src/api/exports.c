@@ -1,8 +1,8 @@
 /*
- * CSV exports of customers and prospects: /api/v1/customers/export.csv and
+ * CSV exports of customers and prospects. /api/v1/customers/export.csv and
  * /api/v1/prospects/export.csv take the filters of the lists and stream every
- * record the list would show, in code (or reference) order, a page at a time,
- * so memory stays bounded whatever the number of records.
+ * record the list would show, in code (or reference) order. They read a page
+ * at a time, so memory stays bounded whatever the number of records.
  */
 #include <string.h>
 

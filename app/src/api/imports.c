@@ -1,6 +1,6 @@
 /*
  * CSV imports: /api/v1/imports takes a CSV file as the body and its options as
- * query parameters, and answers with the report of a dry run (200), a finished
+ * query parameters. It responds with the report of a dry run (200), a finished
  * import (201) or a queued one (202). Imports are listed, read and undone by id.
  */
 #include <string.h>

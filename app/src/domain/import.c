@@ -41,7 +41,11 @@ static const char *const on_duplicate_names[] = {"skip", "update", "create"};
 static const char *
 delimiter_name(char delimiter)
 {
-    return delimiter == ';' ? "semicolon" : delimiter == '\t' ? "tab" : "comma";
+    if (delimiter == ';')
+        return "semicolon";
+    if (delimiter == '\t')
+        return "tab";
+    return "comma";
 }
 
 static void

@@ -52,9 +52,9 @@ struct import_options {
     const char *file_name; /* may be NULL */
 };
 
-/* How import_start() ended. */
+/* The outcome of import_start(). */
 enum import_outcome {
-    IMPORT_CHECKED,  /* a dry run: the answer is the report */
+    IMPORT_CHECKED,  /* a dry run, which returns the report */
     IMPORT_FINISHED, /* imported within the request */
     IMPORT_QUEUED,   /* stored for the job runner */
     IMPORT_REJECTED, /* on_invalid abort and invalid rows: nothing written, import failed */

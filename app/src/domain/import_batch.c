@@ -6,7 +6,7 @@
 #include "domain/customer_record.h"
 #include "domain/import_batch.h"
 
-/* What becomes of a row. */
+/* The outcome of a row. */
 enum import_action { ROW_INVALID, ROW_DUPLICATE, ROW_CREATE, ROW_UPDATE };
 
 struct import_item {

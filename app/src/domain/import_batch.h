@@ -1,10 +1,10 @@
 /*
- * The per-row work of an import, a batch of rows at a time: validation by the
- * rules of customer_validate() and customer_columns_build(), one duplicate
- * lookup and one advisory lock for the whole batch, then one statement each to
- * draw the numbers, insert the new records, audit them and list them with the
- * import. Updates go through customer_update() one by one. Used by
- * domain/import.c only.
+ * The per-row work of an import, a batch of rows at a time. Rows are validated
+ * by the rules of customer_validate() and customer_columns_build(). The whole
+ * batch takes one advisory lock and one duplicate lookup, and then one
+ * statement each draws the numbers, inserts the new records, audits them and
+ * lists them with the import. Updates go through customer_update() one by one.
+ * Used by domain/import.c only.
  */
 #ifndef LENDASTACK_DOMAIN_IMPORT_BATCH_H
 #define LENDASTACK_DOMAIN_IMPORT_BATCH_H

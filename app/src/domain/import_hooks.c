@@ -1,8 +1,8 @@
 /*
- * What runs after each prospect an import creates. A hook gets the new
+ * Hooks that run after each prospect an import creates. A hook gets the new
  * prospect and the raw cells of its row ("Deal Stage", "Lead Owner", "Notes"
- * and the rest), in the import's transaction, so that work such as opening a
- * deal for a lead can be added here without changing the importer.
+ * and the rest) and runs in the import's transaction. Work such as opening a
+ * deal for a lead is added here without changing the importer.
  */
 #include <stddef.h>
 

@@ -5,7 +5,7 @@
 #include "core/text.h"
 #include "domain/import_mapping.h"
 
-/* Which files a field or an automatic match applies to. */
+/* The kinds of file a field or an automatic match applies to. */
 enum import_kinds {
     FOR_PERSON = 1u << 0,
     FOR_BUSINESS = 1u << 1,
@@ -260,11 +260,11 @@ prospects_are_people(struct arena *a, const struct csvfile_row *header, const js
 
     for (size_t i = 0; i < header->count; i++) {
         const char *cell = header->cells[i];
-        const json_t *given = json_object_get(explicit, cell);
-        const char *field = json_string_value(given);
+        const json_t *chosen = json_object_get(explicit, cell);
+        const char *field = json_string_value(chosen);
         const struct import_alias *alias = NULL;
 
-        if (given == NULL && text_is_utf8(cell, header->lengths[i]) &&
+        if (chosen == NULL && text_is_utf8(cell, header->lengths[i]) &&
             (alias = alias_find(header_key(a, cell))) != NULL)
             field = alias->person_field != NULL ? alias->person_field : alias->business_field;
         if (field == NULL)

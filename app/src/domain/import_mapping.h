@@ -19,14 +19,14 @@
 #include "core/problem.h"
 #include "core/result.h"
 
-/* What a file creates. */
+/* The records a file creates. */
 enum import_target {
     IMPORT_PERSON_CUSTOMERS,
     IMPORT_BUSINESS_CUSTOMERS,
     IMPORT_PROSPECTS, /* people, or businesses when the file names no person */
 };
 
-/* Where the values of a column go. */
+/* The destination of a column's values. */
 enum import_destination {
     IMPORT_TO_FIELD,         /* a text field of the record, named by field */
     IMPORT_TO_ADDRESS,       /* a member of the address, named by field: "city" */

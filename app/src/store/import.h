@@ -1,10 +1,10 @@
 /*
  * SQL of CSV imports: the imports table with progress and report, the queued
- * chunks of a large file, the records an import wrote, and the batch
- * statements that let an import create a few hundred records in a handful of
- * round trips. Every function runs in the scope's tenant schema and blocks on
- * PostgreSQL; writes belong in the caller's transaction. Rows come back as
- * JSON objects keyed by column name (see db_row_json).
+ * chunks of a large file and the records an import wrote. Batch statements
+ * let an import create a few hundred records in a handful of round trips.
+ * Every function runs in the scope's tenant schema and blocks on PostgreSQL,
+ * and writes belong in the caller's transaction. Rows come back as JSON
+ * objects keyed by column name (see db_row_json).
  */
 #ifndef LENDASTACK_STORE_IMPORT_H
 #define LENDASTACK_STORE_IMPORT_H

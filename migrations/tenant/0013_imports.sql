@@ -49,8 +49,10 @@ CREATE TABLE {tenant}.imports (
 CREATE INDEX imports_created ON {tenant}.imports (created_at DESC, id DESC);
 
 -- The rows of a queued import, in order. data is the chunk's rows as JSON:
--- [{"row": 2, "cells": ["Lena", ...]}], or {"row": 7, "error": "..."} for a row
--- that cannot be read. A chunk is deleted once the import is finished.
+-- [{"row": 2, "cells": ["Lena", ...]}], with "bad": [cell indexes] for cells
+-- that are not UTF-8. A job step claims a chunk by locking it (FOR UPDATE SKIP
+-- LOCKED, so several runners share one import) and deletes it in the
+-- transaction that imports its rows.
 CREATE TABLE {tenant}.import_chunks (
     import_id bigint NOT NULL REFERENCES {tenant}.imports (id) ON DELETE CASCADE,
     position integer NOT NULL,
@@ -77,5 +79,6 @@ CREATE TABLE {tenant}.import_records (
 CREATE INDEX import_records_customer_id ON {tenant}.import_records (customer_id);
 
 GRANT SELECT, INSERT, UPDATE ON {tenant}.imports TO {app_role};
-GRANT SELECT, INSERT, DELETE ON {tenant}.import_chunks TO {app_role};
+-- UPDATE only for the row locks with which steps claim chunks.
+GRANT SELECT, INSERT, UPDATE, DELETE ON {tenant}.import_chunks TO {app_role};
 GRANT SELECT, INSERT, UPDATE ON {tenant}.import_records TO {app_role};

@@ -214,7 +214,7 @@ record_rejected(struct scope *s, const struct import_options *o, const struct im
     progress->updated = 0;
     progress->chunk_done = false;
     if ((r = db_begin(s->db)) != RESULT_OK || (r = insert_import(s, o, f, "running", id)) != RESULT_OK ||
-        (r = import_store_progress(s, *id, progress)) != RESULT_OK ||
+        (r = import_store_progress(s, *id, progress, NULL)) != RESULT_OK ||
         (r = import_store_finish(s, *id, "failed",
                                  "Some rows are invalid and on_invalid is abort, so nothing was "
                                  "imported.")) != RESULT_OK)
@@ -338,7 +338,7 @@ start_inline(struct scope *s, const struct import_options *o, struct import_file
     }
     *id = run.import_id;
     *outcome = IMPORT_FINISHED;
-    if ((r = import_store_progress(s, run.import_id, &run.progress)) != RESULT_OK ||
+    if ((r = import_store_progress(s, run.import_id, &run.progress, NULL)) != RESULT_OK ||
         (r = import_store_finish(s, run.import_id, "done", NULL)) != RESULT_OK)
         return r;
     return db_commit(s->db);
@@ -398,7 +398,9 @@ start_queued(struct scope *s, const struct import_options *o, struct import_file
             break;
     }
     scratch_end(&x);
-    if (r != RESULT_OK || (r = jobs_enqueue(s, IMPORT_JOB_KIND, *id)) != RESULT_OK)
+    for (int job = 0; job < IMPORT_JOBS && r == RESULT_OK; job++)
+        r = jobs_enqueue(s, IMPORT_JOB_KIND, *id);
+    if (r != RESULT_OK)
         return r;
     return db_commit(s->db);
 }
@@ -715,14 +717,18 @@ row_from_json(struct arena *a, const json_t *cells, const json_t *bad, int numbe
     row->too_wide = false;
 }
 
-/* Marks an import failed in a transaction of its own, and logs why. */
+/*
+ * Marks an import failed in a transaction of its own, and logs why. The chunks
+ * go first: deleting them waits for a step of another runner that holds one,
+ * which then finds the import still running when it commits.
+ */
 static enum job_step
 fail_import(struct scope *s, int64_t id, const char *failure)
 {
     db_rollback(s->db);
     log_error("import_failed", "import_id=%lld error=\"%s\"", (long long)id, failure);
-    if (db_begin(s->db) != RESULT_OK || import_store_finish(s, id, "failed", failure) != RESULT_OK ||
-        db_commit(s->db) != RESULT_OK)
+    if (db_begin(s->db) != RESULT_OK || import_store_chunks_delete(s, id) != RESULT_OK ||
+        import_store_finish(s, id, "failed", failure) != RESULT_OK || db_commit(s->db) != RESULT_OK)
         return JOB_RETRY;
     return JOB_FAILED;
 }
@@ -742,13 +748,13 @@ abort_import(struct scope *s, int64_t id, struct import_progress *progress)
     progress->created = 0;
     progress->updated = 0;
     progress->chunk_done = false;
-    if (db_begin(s->db) != RESULT_OK)
+    if (db_begin(s->db) != RESULT_OK || import_store_chunks_delete(s, id) != RESULT_OK)
         return JOB_RETRY;
     r = undo_records(s, id, &removed, &restored);
     if (r == RESULT_CONFLICT)
         return fail_import(s, id, "A row is invalid and on_invalid is abort, but records written "
                                   "before it changed meanwhile and were kept.");
-    if (r != RESULT_OK || import_store_progress(s, id, progress) != RESULT_OK ||
+    if (r != RESULT_OK || import_store_progress(s, id, progress, NULL) != RESULT_OK ||
         import_store_finish(s, id, "failed",
                             "A row is invalid and on_invalid is abort, so nothing was imported.") !=
             RESULT_OK ||
@@ -757,7 +763,10 @@ abort_import(struct scope *s, int64_t id, struct import_progress *progress)
     return JOB_FAILED;
 }
 
-/* Runs the rows of one chunk, or finishes the import after the last one. */
+/*
+ * Runs the rows of the next free chunk, and finishes the import with the last
+ * one. JOB_DONE when no chunk is free: the rest belongs to other runners.
+ */
 static enum job_step
 step_chunk(struct scope *s, int64_t id, const json_t *row)
 {
@@ -766,6 +775,7 @@ step_chunk(struct scope *s, int64_t id, const json_t *row)
     struct csvfile_row header, *rows;
     struct import_run run;
     json_t *chunk, *item;
+    bool finished = false;
     size_t i;
     enum result r;
 
@@ -775,11 +785,9 @@ step_chunk(struct scope *s, int64_t id, const json_t *row)
     if (import_mapping_build(s->problem, s->arena, o.target, &header, o.mapping, &mapping) !=
         RESULT_OK)
         return fail_import(s, id, "The stored header of the import no longer maps.");
-    r = import_store_chunk_get(s, id, (int)json_int(row, "chunks_done", 0), &chunk);
+    r = import_store_chunk_claim(s, id, &chunk);
     if (r == RESULT_NOT_FOUND) {
-        if (import_store_finish(s, id, "done", NULL) != RESULT_OK ||
-            import_store_chunks_delete(s, id) != RESULT_OK || db_commit(s->db) != RESULT_OK)
-            return JOB_RETRY;
+        db_rollback(s->db);
         return JOB_DONE;
     }
     if (r != RESULT_OK)
@@ -798,6 +806,7 @@ step_chunk(struct scope *s, int64_t id, const json_t *row)
     run.m = &mapping;
     run.mode = IMPORT_BATCH_WRITE;
     run.import_id = id;
+    /* Only a guide: the progress statement caps the report, also against other runners. */
     run.report_room = IMPORT_REPORT_MAX - (int)json_array_size(json_object_get(row, "report"));
     run.seen = import_keyset_new();
     r = import_batch(&run, rows, json_array_size(chunk));
@@ -809,15 +818,19 @@ step_chunk(struct scope *s, int64_t id, const json_t *row)
     if (run.aborted)
         return abort_import(s, id, &run.progress);
     run.progress.chunk_done = true;
-    if ((r = import_store_progress(s, id, &run.progress)) != RESULT_OK)
-        return r == RESULT_UNAVAILABLE ? JOB_RETRY : fail_import(s, id, db_error_message(s->db));
-    if (json_int(row, "rows_done", 0) + run.progress.rows >= json_int(row, "rows_total", 0)) {
-        if (import_store_finish(s, id, "done", NULL) != RESULT_OK ||
-            import_store_chunks_delete(s, id) != RESULT_OK || db_commit(s->db) != RESULT_OK)
-            return JOB_RETRY;
+    r = import_store_progress(s, id, &run.progress, &finished);
+    if (r == RESULT_CONFLICT) {
+        /* Another runner failed the import meanwhile: this chunk is not imported either. */
+        db_rollback(s->db);
         return JOB_DONE;
     }
-    return db_commit(s->db) == RESULT_OK ? JOB_MORE : JOB_RETRY;
+    if (r == RESULT_OK && finished)
+        r = import_store_finish(s, id, "done", NULL);
+    if (r == RESULT_OK)
+        r = db_commit(s->db);
+    if (r != RESULT_OK)
+        return r == RESULT_UNAVAILABLE ? JOB_RETRY : fail_import(s, id, db_error_message(s->db));
+    return finished ? JOB_DONE : JOB_MORE;
 }
 
 /*
@@ -834,7 +847,7 @@ step_run(struct scope *s, int64_t id)
 
     if (db_begin(s->db) != RESULT_OK)
         return JOB_RETRY;
-    r = import_store_get(s, id, true, &row);
+    r = import_store_get(s, id, false, &row);
     if (r == RESULT_NOT_FOUND) {
         db_rollback(s->db);
         log_error("import_failed", "import_id=%lld error=\"no such import\"", (long long)id);

@@ -18,8 +18,11 @@
  *
  * A file of up to IMPORT_INLINE_ROWS_MAX rows runs within the request. A larger
  * one is stored in chunks of IMPORT_CHUNK_ROWS rows and imported by the job
- * runner, one chunk per step and transaction. Every function blocks on
- * PostgreSQL.
+ * runners, one chunk per step and transaction. IMPORT_JOBS jobs are queued for
+ * it, so that as many runners can import its chunks side by side. Their
+ * advisory locks on the duplicate keys keep the duplicate checks exact, but the
+ * numbers of the records then follow the file's order only chunk by chunk.
+ * Every function blocks on PostgreSQL.
  */
 #ifndef LENDASTACK_DOMAIN_IMPORT_H
 #define LENDASTACK_DOMAIN_IMPORT_H
@@ -33,10 +36,12 @@
 #include "core/scope.h"
 #include "domain/import_mapping.h"
 #include "domain/jobs.h"
+#include "store/import.h"
 
 #define IMPORT_INLINE_ROWS_MAX 500 /* data rows imported within the request */
 #define IMPORT_CHUNK_ROWS 500      /* data rows per chunk and job step */
-#define IMPORT_REPORT_MAX 1000     /* report entries kept; further ones are only counted */
+#define IMPORT_REPORT_MAX IMPORT_STORE_REPORT_MAX /* report entries kept; more are counted */
+#define IMPORT_JOBS 2              /* jobs queued per file, so that two runners can share it */
 #define IMPORT_JOB_KIND "customer_import"
 
 enum import_on_invalid { IMPORT_INVALID_SKIP, IMPORT_INVALID_ABORT };

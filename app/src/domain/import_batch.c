@@ -374,7 +374,8 @@ find_duplicates(struct import_run *run, struct import_item *items, size_t count,
     *rows = json_array();
     if (json_object_size(by_key) == 0)
         return RESULT_OK;
-    r = import_store_duplicates(s, emails, phones, registrations, external_refs, &v, rows);
+    r = import_store_duplicates(s, emails, phones, registrations, external_refs, &v,
+                                run->mode == IMPORT_BATCH_WRITE, rows);
     if (r != RESULT_OK)
         return r;
     json_array_foreach(*rows, i, row)

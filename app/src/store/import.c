@@ -42,13 +42,23 @@ static struct sql lock_import = SQL_STATEMENT(
 static struct sql list_imports = SQL_STATEMENT(
     "SELECT " IMPORT_COLUMNS IMPORT_FROM " WHERE ($1::bigint IS NULL OR i.id < $1::bigint)"
     " ORDER BY i.id DESC LIMIT $2");
+/*
+ * Report entries past the first $11 are only counted. The right-hand sides see
+ * the row as it was, so both uses of jsonb_array_length(report) agree.
+ */
 static struct sql progress = SQL_STATEMENT(
     "UPDATE {tenant}.imports SET rows_done = rows_done + $2, created_count = created_count + $3,"
     " updated_count = updated_count + $4, duplicate_count = duplicate_count + $5,"
-    " invalid_count = invalid_count + $6, report = report || $7::jsonb,"
-    " report_omitted = report_omitted + $8, chunks_done = chunks_done + $9,"
+    " invalid_count = invalid_count + $6,"
+    " report = report || coalesce((SELECT jsonb_agg(e.value ORDER BY e.n)"
+    " FROM jsonb_array_elements($7::jsonb) WITH ORDINALITY e(value, n)"
+    " WHERE e.n <= $11::integer - jsonb_array_length(report)), '[]'::jsonb),"
+    " report_omitted = report_omitted + $8 + greatest(0, jsonb_array_length($7::jsonb)"
+    " - greatest(0, $11::integer - jsonb_array_length(report))),"
+    " chunks_done = chunks_done + $9,"
     " status = CASE WHEN status = 'queued' THEN 'running' ELSE status END,"
-    " started_at = coalesce(started_at, " SQL_MICROS("$10") ") WHERE id = $1");
+    " started_at = coalesce(started_at, " SQL_MICROS("$10") ")"
+    " WHERE id = $1 AND status IN ('queued', 'running') RETURNING rows_done, rows_total");
 static struct sql finish = SQL_STATEMENT(
     "UPDATE {tenant}.imports SET status = $2, failure = $3, started_at = coalesce(started_at, "
     SQL_MICROS("$4") "), finished_at = " SQL_MICROS("$4") " WHERE id = $1");
@@ -59,8 +69,10 @@ static struct sql set_undone = SQL_STATEMENT(
 static struct sql chunk_insert = SQL_STATEMENT(
     "INSERT INTO {tenant}.import_chunks (import_id, position, row_count, data)"
     " VALUES ($1, $2, $3, $4::jsonb)");
-static struct sql chunk_get = SQL_STATEMENT(
-    "SELECT data FROM {tenant}.import_chunks WHERE import_id = $1 AND position = $2");
+static struct sql chunk_claim = SQL_STATEMENT(
+    "DELETE FROM {tenant}.import_chunks WHERE import_id = $1 AND position = (SELECT position"
+    " FROM {tenant}.import_chunks WHERE import_id = $1 ORDER BY position"
+    " FOR UPDATE SKIP LOCKED LIMIT 1) RETURNING data");
 static struct sql chunks_delete =
     SQL_STATEMENT("DELETE FROM {tenant}.import_chunks WHERE import_id = $1");
 
@@ -215,9 +227,12 @@ import_store_list(struct scope *s, int64_t before_id, int limit, json_t **rows)
 }
 
 enum result
-import_store_progress(struct scope *s, int64_t id, const struct import_progress *pr)
+import_store_progress(struct scope *s, int64_t id, const struct import_progress *pr,
+                      bool *finished)
 {
     struct db_params p;
+    PGresult *res;
+    enum result r;
 
     db_params_init(&p, s->arena);
     db_param_int(&p, id);
@@ -230,7 +245,14 @@ import_store_progress(struct scope *s, int64_t id, const struct import_progress 
     db_param_int(&p, pr->omitted);
     db_param_int(&p, pr->chunk_done ? 1 : 0);
     db_param_int(&p, s->now_us);
-    return db_query(s->db, scope_schema(s), &progress, &p, NULL);
+    db_param_int(&p, IMPORT_STORE_REPORT_MAX);
+    if ((r = db_query(s->db, scope_schema(s), &progress, &p, &res)) != RESULT_OK)
+        return r;
+    r = PQntuples(res) == 1 ? RESULT_OK : RESULT_CONFLICT;
+    if (r == RESULT_OK && finished != NULL)
+        *finished = db_value_int(res, 0, 0) >= db_value_int(res, 0, 1);
+    PQclear(res);
+    return r;
 }
 
 enum result
@@ -261,7 +283,7 @@ import_store_chunk_insert(struct scope *s, int64_t id, int position, int rows,
 }
 
 enum result
-import_store_chunk_get(struct scope *s, int64_t id, int position, json_t **rows)
+import_store_chunk_claim(struct scope *s, int64_t id, json_t **rows)
 {
     struct db_params p;
     json_t *found;
@@ -269,8 +291,7 @@ import_store_chunk_get(struct scope *s, int64_t id, int position, json_t **rows)
 
     db_params_init(&p, s->arena);
     db_param_int(&p, id);
-    db_param_int(&p, position);
-    if ((r = query_rows(s, &chunk_get, &p, &found)) != RESULT_OK)
+    if ((r = query_rows(s, &chunk_claim, &p, &found)) != RESULT_OK)
         return r;
     *rows = json_object_get(json_array_get(found, 0), "data");
     return *rows != NULL ? RESULT_OK : RESULT_NOT_FOUND;
@@ -299,9 +320,11 @@ import_store_users_by_name(struct scope *s, const json_t *names, json_t **rows)
 enum result
 import_store_duplicates(struct scope *s, const json_t *email_keys, const json_t *phone_keys,
                         const json_t *registration_keys, const json_t *external_refs,
-                        const struct customer_visibility *v, json_t **rows)
+                        const struct customer_visibility *v, bool in_transaction,
+                        json_t **rows)
 {
     struct db_params p;
+    enum result r;
 
     db_params_init(&p, s->arena);
     db_param_json(&p, email_keys);
@@ -309,7 +332,25 @@ import_store_duplicates(struct scope *s, const json_t *email_keys, const json_t 
     db_param_json(&p, registration_keys);
     db_param_json(&p, external_refs);
     customer_store_bind_visibility(&p, v);
-    return query_rows(s, &duplicates, &p, rows);
+    /*
+     * While an import fills an empty table, the planner's statistics still
+     * describe it as empty, and it scanned the whole table with every key:
+     * 10,000 rows looked up in a table of 10,000 just imported took 800 ms per
+     * batch of 500 instead of 7 ms. The indexes serve the lookup at any size.
+     */
+    if (!in_transaction)
+        r = db_begin(s->db);
+    else
+        r = RESULT_OK;
+    if (r == RESULT_OK)
+        r = db_exec(s->db, "SET LOCAL enable_seqscan = off");
+    if (r == RESULT_OK)
+        r = query_rows(s, &duplicates, &p, rows);
+    if (r == RESULT_OK)
+        r = db_exec(s->db, "SET LOCAL enable_seqscan TO DEFAULT");
+    if (!in_transaction)
+        db_rollback(s->db);
+    return r;
 }
 
 enum result

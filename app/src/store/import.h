@@ -45,8 +45,16 @@ enum result import_store_get(struct scope *s, int64_t id, bool lock, json_t **ro
 /* Reads up to limit imports, newest first, with ids below before_id when it is not 0. */
 enum result import_store_list(struct scope *s, int64_t before_id, int limit, json_t **rows);
 
-/* Adds a step's counts and report entries; sets started_at and status running when queued. */
-enum result import_store_progress(struct scope *s, int64_t id, const struct import_progress *p);
+/* Report entries an import keeps; further ones are only counted in report_omitted. */
+#define IMPORT_STORE_REPORT_MAX 1000
+
+/*
+ * Adds a step's counts and report entries, and sets started_at and status
+ * running when queued. *finished (unless NULL) tells whether every row is done
+ * now. RESULT_CONFLICT when the import is neither queued nor running any more.
+ */
+enum result import_store_progress(struct scope *s, int64_t id, const struct import_progress *p,
+                                  bool *finished);
 
 /* Sets a final status (done or failed) and finished_at; failure may be NULL. */
 enum result import_store_finish(struct scope *s, int64_t id, const char *status,
@@ -56,8 +64,12 @@ enum result import_store_finish(struct scope *s, int64_t id, const char *status,
 enum result import_store_chunk_insert(struct scope *s, int64_t id, int position, int rows,
                                       const char *data_json);
 
-/* Reads the chunk at position; RESULT_NOT_FOUND after the last one. */
-enum result import_store_chunk_get(struct scope *s, int64_t id, int position, json_t **rows);
+/*
+ * Takes the first chunk no other transaction holds and deletes it in the
+ * caller's transaction, so it comes back if the transaction rolls back.
+ * RESULT_NOT_FOUND when no chunk is free.
+ */
+enum result import_store_chunk_claim(struct scope *s, int64_t id, json_t **rows);
 
 /* Deletes the chunks of an import. */
 enum result import_store_chunks_delete(struct scope *s, int64_t id);
@@ -72,12 +84,14 @@ enum result import_store_users_by_name(struct scope *s, const json_t *names, jso
  * Finds every record sharing one of the keys, as customer_store_duplicates()
  * compares them, or with one of the external references: rows {id, code,
  * reference, kind, lifecycle, version, email_key, phone_keys,
- * registration_key, external_ref, visible}. Each key array is JSON.
+ * registration_key, external_ref, visible}. Each key array is JSON. With
+ * in_transaction set, the lookup runs inside the caller's transaction.
  */
 enum result import_store_duplicates(struct scope *s, const json_t *email_keys,
                                     const json_t *phone_keys, const json_t *registration_keys,
                                     const json_t *external_refs,
-                                    const struct customer_visibility *v, json_t **rows);
+                                    const struct customer_visibility *v, bool in_transaction,
+                                    json_t **rows);
 
 /* Draws count numbers of the customer code (code true) or prospect reference sequence, ascending. */
 enum result import_store_numbers(struct scope *s, bool code, int count, int64_t *numbers);

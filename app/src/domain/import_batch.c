@@ -499,6 +499,25 @@ decide_duplicate(struct import_run *run, struct import_item *item, const json_t 
                    codes);
 }
 
+/*
+ * Returns the columns an insert sends: without nulls, which the insert reads as
+ * NULL anyway, and without phone_digits, which is no column. A person has about
+ * twenty null columns, which the server would write and PostgreSQL parse.
+ */
+static json_t *
+insert_columns(const json_t *columns)
+{
+    json_t *sent = json_object(), *value;
+    const char *key;
+
+    json_object_foreach((json_t *)columns, key, value)
+    {
+        if (!json_is_null(value) && strcmp(key, "phone_digits") != 0)
+            json_object_set(sent, key, value);
+    }
+    return sent;
+}
+
 /* Writes the new records of a batch with one statement each for numbers, rows, audit and list. */
 static enum result
 create_records(struct import_run *run, struct import_item *items, size_t count)
@@ -533,7 +552,7 @@ create_records(struct import_run *run, struct import_item *items, size_t count)
         customer_columns_search_text(s, c, customer ? key : NULL, customer ? NULL : key);
         json_object_set_new(by_number, arena_printf(s->arena, "%lld", (long long)numbers[n]),
                             json_integer((json_int_t)i));
-        json_array_append(columns, c);
+        json_array_append_new(columns, insert_columns(c));
         n++;
     }
     if ((r = import_store_insert_customers(s, columns, &inserted)) != RESULT_OK)

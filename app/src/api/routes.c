@@ -16,4 +16,6 @@ routes_register(void)
     router_add(case_routes);
     router_add(activity_routes);
     router_add(dashboard_routes);
+    router_add(import_routes);
+    router_add(export_routes);
 }

@@ -16,6 +16,8 @@ extern const struct route prospect_routes[];
 extern const struct route case_routes[];
 extern const struct route activity_routes[];
 extern const struct route dashboard_routes[];
+extern const struct route import_routes[];
+extern const struct route export_routes[];
 
 /* Registers every route array with the router. */
 void routes_register(void);

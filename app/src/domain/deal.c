@@ -649,11 +649,24 @@ deal_board_add_sum(json_t *stage, const json_t *sum)
                         json_integer(json_int(stage, "count", 0) + json_int(sum, "count", 0)));
 }
 
-enum result
-deal_board(struct scope *s, int64_t pipeline_id, int limit, json_t **board)
+/* Returns the stages of a summary or board by id as text. */
+static json_t *
+deal_stages_by_id(struct scope *s, const json_t *stages)
 {
-    struct deal_visibility v = deal_visibility(s->actor, DEAL_READ);
-    json_t *pipelines, *pipeline, *stages, *stage, *sums, *sum, *rows, *row, *by_id;
+    json_t *by_id = json_object(), *stage;
+    size_t i;
+
+    json_array_foreach(stages, i, stage)
+        json_object_set(by_id, arena_printf(s->arena, "%lld", (long long)json_int(stage, "id", 0)),
+                        stage);
+    return by_id;
+}
+
+enum result
+deal_stage_summary(struct scope *s, int64_t pipeline_id, const struct deal_visibility *v,
+                   json_t **summary)
+{
+    json_t *pipelines, *pipeline, *stages, *stage, *sums, *sum, *by_id;
     size_t i;
     enum result r;
 
@@ -663,18 +676,14 @@ deal_board(struct scope *s, int64_t pipeline_id, int limit, json_t **board)
         return RESULT_NOT_FOUND;
     pipeline = json_array_get(pipelines, 0);
     stages = json_object_get(pipeline, "stages");
-    by_id = json_object();
     json_array_foreach(stages, i, stage)
     {
         json_object_set_new(stage, "count", json_integer(0));
         json_object_set_new(stage, "totals", json_array());
-        json_object_set_new(stage, "deals", json_array());
-        json_object_set(by_id, arena_printf(s->arena, "%lld", (long long)json_int(stage, "id", 0)),
-                        stage);
     }
-    if ((r = pipeline_store_sums(s, pipeline_id, &v, &sums)) != RESULT_OK ||
-        (r = deal_store_board(s, pipeline_id, &v, limit + 1, &rows)) != RESULT_OK)
+    if ((r = pipeline_store_sums(s, pipeline_id, v, &sums)) != RESULT_OK)
         return r;
+    by_id = deal_stages_by_id(s, stages);
     json_array_foreach(sums, i, sum)
     {
         stage = json_object_get(
@@ -682,6 +691,28 @@ deal_board(struct scope *s, int64_t pipeline_id, int limit, json_t **board)
         if (stage != NULL)
             deal_board_add_sum(stage, sum);
     }
+    *summary = json_object();
+    json_object_set(*summary, "stages", stages);
+    json_object_del(pipeline, "stages");
+    json_object_set(*summary, "pipeline", pipeline);
+    return RESULT_OK;
+}
+
+enum result
+deal_board(struct scope *s, int64_t pipeline_id, int limit, json_t **board)
+{
+    struct deal_visibility v = deal_visibility(s->actor, DEAL_READ);
+    json_t *stages, *stage, *rows, *row, *by_id;
+    size_t i;
+    enum result r;
+
+    if ((r = deal_stage_summary(s, pipeline_id, &v, board)) != RESULT_OK ||
+        (r = deal_store_board(s, pipeline_id, &v, limit + 1, &rows)) != RESULT_OK)
+        return r;
+    stages = json_object_get(*board, "stages");
+    json_array_foreach(stages, i, stage)
+        json_object_set_new(stage, "deals", json_array());
+    by_id = deal_stages_by_id(s, stages);
     json_array_foreach(rows, i, row)
     {
         json_t *deals;
@@ -702,9 +733,5 @@ deal_board(struct scope *s, int64_t pipeline_id, int limit, json_t **board)
         }
         json_array_append_new(deals, deal_record_from_row(row));
     }
-    json_object_del(pipeline, "stages");
-    *board = json_object();
-    json_object_set(*board, "pipeline", pipeline);
-    json_object_set(*board, "stages", stages);
     return RESULT_OK;
 }

@@ -107,6 +107,15 @@ enum result deal_history(struct scope *s, int64_t id, int64_t after_id, int limi
                          json_t **items, int64_t *last_id);
 
 /*
+ * Sums the deals of a pipeline visible under v: {pipeline: {id, name,
+ * is_default, created_at, updated_at}, stages: [{id, name, position,
+ * probability, kind, count, totals}]}, with totals as deal_board() has them.
+ * RESULT_NOT_FOUND for an unknown pipeline.
+ */
+enum result deal_stage_summary(struct scope *s, int64_t pipeline_id,
+                               const struct deal_visibility *v, json_t **summary);
+
+/*
  * Builds the board of a pipeline from the deals the actor may see: the
  * pipeline, and per live stage its counts and amounts per currency (totals:
  * [{currency, count, amount, weighted_amount}], amounts as decimal text of

@@ -23,14 +23,16 @@ const char *const deal_priority_names[] = {"low", "medium", "high", NULL};
     {name, type, flags, max, low, high, choices, NULL, NULL}
 #define END {NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL}
 
-/* The fields a create and an update share; on an update FIELD_REQUIRED only rejects null. */
-#define DEAL_FIELDS                                                                            \
-    FIELD("title", FIELD_STRING, FIELD_REQUIRED, 200, 0, 0, NULL),                             \
-        FIELD("amount", FIELD_INTEGER, FIELD_REQUIRED, 0, 0, MONEY_AMOUNT_MAX, NULL),          \
-        FIELD("currency", FIELD_STRING, FIELD_REQUIRED, 3, 0, 0, NULL),                        \
+/*
+ * The fields a create and an update share. required is the flag of those a
+ * create may leave out but an update may not set to null.
+ */
+#define DEAL_FIELDS(required)                                                                  \
+    FIELD("amount", FIELD_INTEGER, required, 0, 0, MONEY_AMOUNT_MAX, NULL),                    \
+        FIELD("currency", FIELD_STRING, required, 3, 0, 0, NULL),                              \
         FIELD("expected_close_date", FIELD_DATE, FIELD_NULLABLE, 0, 0, 0, NULL),               \
         FIELD("owner_id", FIELD_ID, FIELD_NULLABLE, 0, 0, 0, NULL),                            \
-        FIELD("priority", FIELD_ENUM, FIELD_REQUIRED, 0, 0, 0, deal_priority_names),           \
+        FIELD("priority", FIELD_ENUM, required, 0, 0, 0, deal_priority_names),                 \
         FIELD("source", FIELD_STRING, FIELD_NULLABLE, 80, 0, 0, NULL),                         \
         FIELD("lost_reason", FIELD_TEXT, FIELD_NULLABLE, 1000, 0, 0, NULL),                    \
         FIELD("notes", FIELD_TEXT, FIELD_NULLABLE, 10000, 0, 0, NULL)
@@ -40,12 +42,15 @@ static const struct field create_fields[] = {
     FIELD("prospect", FIELD_STRING, 0, KEY_MAX, 0, 0, NULL),
     FIELD("pipeline_id", FIELD_ID, 0, 0, 0, 0, NULL),
     FIELD("stage_id", FIELD_ID, 0, 0, 0, 0, NULL),
-    DEAL_FIELDS,
+    FIELD("title", FIELD_STRING, FIELD_REQUIRED, 200, 0, 0, NULL),
+    DEAL_FIELDS(0),
     END,
 };
 
+/* On an update FIELD_REQUIRED only rejects null and "": absent fields stay. */
 static const struct field update_fields[] = {
-    DEAL_FIELDS,
+    FIELD("title", FIELD_STRING, FIELD_REQUIRED, 200, 0, 0, NULL),
+    DEAL_FIELDS(FIELD_REQUIRED),
     END,
 };
 
@@ -568,10 +573,16 @@ deal_move(struct scope *s, int64_t id, const struct deal_visibility *v, int expe
                           json_int(stage, "id", 0) != from_stage ? from_stage : 0);
     if (r != RESULT_OK)
         return r;
-    if (strcmp(to_kind, "won") == 0 && strcmp(from_kind, "won") != 0 &&
-        strcmp(json_str(row, "customer_lifecycle"), "prospect") == 0 &&
-        (r = deal_convert_on_win(s, row, conversion)) != RESULT_OK)
-        return r;
+    if (strcmp(to_kind, "won") == 0 && strcmp(from_kind, "won") != 0) {
+        if (strcmp(json_str(row, "customer_lifecycle"), "prospect") == 0) {
+            if ((r = deal_convert_on_win(s, row, conversion)) != RESULT_OK)
+                return r;
+        } else {
+            *conversion = deal_not_converted("already_customer",
+                                             "The deal's record is a customer already.");
+            json_object_set(*conversion, "customer_code", json_object_get(row, "customer_code"));
+        }
+    }
     if ((r = deal_reread(s, id, deal)) != RESULT_OK)
         return r;
     return deal_audit(s, "deal.moved", id,

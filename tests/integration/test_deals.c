@@ -648,7 +648,7 @@ Test(deals, lost_needs_reason_and_etags_guard)
     cr_assert_str_eq(th_json_str(&r, "priority"), "high");
     th_response_free(&r);
 
-    /* Idempotent creates answer the first deal again. */
+    /* An idempotent create returns the first deal again. */
     snprintf(f.admin.idempotency_key, sizeof(f.admin.idempotency_key), "deal-key-1");
     r = fx_send(&f.admin, "POST", "/api/v1/deals",
                 json_pack("{s:s, s:s}", "customer", code, "title", "Once"), NULL);

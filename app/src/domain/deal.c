@@ -478,7 +478,7 @@ deal_not_converted(const char *reason, const char *detail)
 /*
  * Converts the prospect of a deal just won, when the setting and the actor's
  * permissions allow. A conversion that customer_convert() rejects leaves the
- * move in place, so its problem is turned into the answer and cleared.
+ * move in place, so its problem becomes the conversion member and is cleared.
  */
 static enum result
 deal_convert_on_win(struct scope *s, const json_t *row, json_t **conversion)

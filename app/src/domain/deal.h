@@ -6,7 +6,7 @@
  * the time spent in each stage. Winning a deal for a prospect converts the
  * prospect to a customer through customer_convert(), in the move's
  * transaction, when the tenant setting deal_win_converts_prospect is on and
- * the mover holds prospects.convert.
+ * the mover has prospects.convert.
  *
  * Functions that write run inside the caller's transaction (db_begin() before,
  * db_commit() after). Failures fill s->problem with the field and the rule.
@@ -78,11 +78,12 @@ enum result deal_update(struct scope *s, int64_t id, const struct deal_visibilit
  * deal is in changes nothing.
  *
  * *conversion is null unless the move wins the deal (from a stage of another
- * kind) for a record that was a prospect when the move began. Then it is
- * {"converted": true, "customer_code"} when this move converted the prospect,
- * or {"converted": false, "reason", "detail"} with reason "setting_off",
- * "permission" (with "permission": "prospects.convert"), "already_converted"
- * (another move converted it first, with "customer_code") or the conflict of
+ * kind). Then it is {"converted": true, "customer_code"} when this move
+ * converted the deal's prospect, or {"converted": false, "reason", "detail"}
+ * with reason "already_customer" (the record was a customer when the move
+ * began, with "customer_code"), "setting_off", "permission" (with
+ * "permission": "prospects.convert"), "already_converted" (a concurrent move
+ * converted it first, with "customer_code") or another conflict of
  * customer_convert() ("prospect_disqualified"). The move succeeds in every
  * one of these cases.
  */

@@ -10,10 +10,14 @@
 const char *
 report_group_name(enum report_group group)
 {
-    return group == REPORT_BY_OWNER ? "owner" : group == REPORT_BY_SOURCE ? "source" : NULL;
+    if (group == REPORT_BY_OWNER)
+        return "owner";
+    if (group == REPORT_BY_SOURCE)
+        return "source";
+    return NULL;
 }
 
-/* Returns the members that name a row's group, and in *key a text that tells groups apart. */
+/* Returns the members that name a row's group, and in *key a text unique to the group. */
 static json_t *
 report_group_of(struct scope *s, const struct report_query *q, const json_t *row,
                 const char **key)

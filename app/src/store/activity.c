@@ -23,7 +23,7 @@ static struct sql list_first = SQL_STATEMENT(ACTIVITY_LIST(""));
 static struct sql list_after = SQL_STATEMENT(
     ACTIVITY_LIST(" AND (a.occurred_at, a.id) < (" SQL_MICROS("$3") ", $4::bigint)"));
 
-/* Which visibility rule a timeline source appends to its SELECT. */
+/* The visibility rule that a timeline source appends to its SELECT. */
 enum timeline_rule {
     TIMELINE_RECORD, /* none beyond the record's, which the caller checked */
     TIMELINE_CASES,  /* case_store_where_visible() over cases k and their record c */

@@ -29,7 +29,7 @@ static struct sql rename_pipeline = SQL_STATEMENT(
     "UPDATE {tenant}.pipelines SET name = coalesce($2, name), updated_at = " SQL_MICROS("$3")
     " WHERE id = $1");
 
-/* One statement, so the unique index on the default sees no moment with two. */
+/* One statement, because the unique index on is_default is checked after each statement. */
 static struct sql make_default = SQL_STATEMENT(
     "UPDATE {tenant}.pipelines SET is_default = (id = $1), updated_at = " SQL_MICROS("$2")
     " WHERE is_default OR id = $1");

@@ -1,7 +1,10 @@
 #include "store/case.h"
 #include "store/report.h"
 
-/* Appends the group key columns of table t ("d" or "c") after the select list's start. */
+/*
+ * Appends the group key columns of table t ("d" or "c") to the select list.
+ * name_column is t's column for an owner no user matched.
+ */
 static void
 report_group_columns(struct shape *q, const struct report_query *r, const char *t,
                      const char *name_column)
@@ -28,7 +31,7 @@ report_group_by(struct shape *q, const struct report_query *r, const char *t,
         buf_puts(&q->text, " GROUP BY ");
 }
 
-/* Appends " AND column falls in the period", the days read in the tenant's time zone. */
+/* Appends the condition that column falls in the period, whose days are in the tenant's zone. */
 static void
 report_period(struct shape *q, struct scope *s, const struct report_query *r,
               const char *column)

@@ -206,7 +206,9 @@ Test(dashboard, figures_equal_sql_counts)
     cr_assert_str_eq(th_json_str(&r, "cases.newest_overdue.1.subject"), "Sunday night");
     cr_assert_eq(json_array_size(fx_path(r.json, "cases.newest_overdue")), 2);
     cr_assert(strstr(r.body, archived_case) == NULL, "the archived record's case shows");
-    cr_assert(json_is_null(json_object_get(r.json, "deals_by_stage")));
+    cr_assert_str_eq(th_json_str(&r, "deals_by_stage.pipeline.name"), "Sales");
+    cr_assert_eq(json_array_size(fx_path(r.json, "deals_by_stage.stages")), 10);
+    cr_assert_eq(th_json_int(&r, "deals_by_stage.stages.0.count"), 0, "no deals yet");
     cr_assert_str_eq(th_json_str(&r, "time_zone"), ZONE);
     th_response_free(&r);
     free(sql_median);

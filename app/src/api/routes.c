@@ -18,4 +18,7 @@ routes_register(void)
     router_add(dashboard_routes);
     router_add(import_routes);
     router_add(export_routes);
+    router_add(pipeline_routes);
+    router_add(deal_routes);
+    router_add(report_routes);
 }

@@ -18,6 +18,9 @@ extern const struct route activity_routes[];
 extern const struct route dashboard_routes[];
 extern const struct route import_routes[];
 extern const struct route export_routes[];
+extern const struct route pipeline_routes[];
+extern const struct route deal_routes[];
+extern const struct route report_routes[];
 
 /* Registers every route array with the router. */
 void routes_register(void);

@@ -6,6 +6,7 @@
 #include "core/validate.h"
 #include "domain/activity.h"
 #include "domain/case.h"
+#include "domain/deal.h"
 #include "store/audit.h"
 
 #define TIMELINE_KIND_MAX 40 /* characters of a kind inside a cursor key */
@@ -157,15 +158,18 @@ enum result
 timeline_page(struct scope *s, int64_t customer_id, const struct timeline_position *after,
               int limit, json_t **items, const char **last_key, int64_t *last_id)
 {
-    /* The record is visible already, archived or not; cases add their own rule. */
+    /* The record is visible already, archived or not; cases and deals add their own rule. */
     struct case_visibility cases = case_visibility(s->actor, CASE_READ, CUSTOMER_WITH_ARCHIVED);
+    struct deal_visibility deals = deal_visibility(s->actor, DEAL_READ);
     json_t *rows, *row;
     size_t i;
     enum result r;
 
     *items = json_array();
     *last_key = NULL;
-    if ((r = timeline_store_page(s, customer_id, &cases, after, limit + 1, &rows)) != RESULT_OK)
+    deals.records.archived = CUSTOMER_WITH_ARCHIVED;
+    if ((r = timeline_store_page(s, customer_id, &cases, &deals, after, limit + 1, &rows)) !=
+        RESULT_OK)
         return r;
     json_array_foreach(rows, i, row)
     {

@@ -54,9 +54,10 @@ bool timeline_key_parse(struct arena *a, const char *key, int64_t id,
 /*
  * Reads one page of a record's timeline, newest first. Each entry is
  * {kind, id, occurred_at, actor, summary, details}; kind is activity,
- * case_opened, case_resolved, profile_change or conversion, and id is the id
- * of the activity, case or history entry. Cases show only when the actor may
- * see them. *last_key and *last_id give the cursor of the next page, or
+ * case_opened, case_resolved, profile_change, conversion, deal_created,
+ * deal_stage_changed, deal_won or deal_lost, and id is the id of the
+ * activity, case, history entry or deal stage change. Cases and deals show
+ * only when the actor may see them. *last_key and *last_id give the cursor of the next page, or
  * *last_key is NULL on the last page.
  */
 enum result timeline_page(struct scope *s, int64_t customer_id,

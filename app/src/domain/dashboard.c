@@ -6,7 +6,9 @@
 #include "domain/case_rules.h"
 #include "domain/customer.h"
 #include "domain/dashboard.h"
+#include "domain/deal.h"
 #include "store/dashboard.h"
+#include "store/pipeline.h"
 
 static const char *const customer_statuses[] = {"active", "inactive", "dormant", "blacklisted",
                                                 NULL};
@@ -209,15 +211,27 @@ dashboard_cases(struct scope *s, json_t *dashboard)
 }
 
 /*
- * Deals by pipeline stage. The pipeline adds its figure here, counted under
- * the same rules: visible records only, archived ones left out. Until then
- * the slot is null, so clients can already place it.
+ * Deals by stage of the default pipeline: count, total and weighted amount
+ * per stage and currency, counted under the deal visibility rule (visible
+ * records only, archived ones left out); null when the actor may not see
+ * deals.
  */
 static enum result
 dashboard_deals(struct scope *s, json_t *dashboard)
 {
-    (void)s;
-    json_object_set_new(dashboard, "deals_by_stage", json_null());
+    struct deal_visibility v = deal_visibility(s->actor, DEAL_READ);
+    json_t *summary;
+    int64_t pipeline_id;
+    enum result r;
+
+    if (!v.deals) {
+        json_object_set_new(dashboard, "deals_by_stage", json_null());
+        return RESULT_OK;
+    }
+    if ((r = pipeline_store_default(s, &pipeline_id)) != RESULT_OK ||
+        (r = deal_stage_summary(s, pipeline_id, &v, &summary)) != RESULT_OK)
+        return r;
+    json_object_set_new(dashboard, "deals_by_stage", summary);
     return RESULT_OK;
 }
 

@@ -20,8 +20,9 @@
  * records, cases and deals_by_stage. records counts customers and prospects
  * by status. cases has open cases by status and priority, the overdue count,
  * weekly and recent openings and resolutions, the median time to resolution,
- * the actor's open cases and the newest overdue ones. deals_by_stage is null
- * until the pipeline fills it.
+ * the actor's open cases and the newest overdue ones. deals_by_stage has the
+ * default pipeline's stages with their deal counts and amounts per currency
+ * (deal_stage_summary()), or null when the actor may not see deals.
  */
 enum result dashboard_build(struct scope *s, json_t **dashboard);
 

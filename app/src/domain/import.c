@@ -610,6 +610,8 @@ undo_records(struct scope *s, int64_t id, int *removed, int *restored)
             return r;
         (*restored)++;
     }
+    if ((r = import_before_undo(s, id)) != RESULT_OK)
+        return r;
     r = import_store_remove(s, id, created);
     if (r == RESULT_INVALID) {
         problem_set(s->problem, "records_linked", "Records linked",

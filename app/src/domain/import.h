@@ -71,7 +71,16 @@ struct import_prospect {
     int row;             /* row number in the file; the header is row 1 */
     const json_t *record; /* the prospect in the API form */
     const json_t *raw;    /* header -> cell text of the row, non-empty cells only */
+    json_t **cache;       /* the hooks' state of the batch, NULL at its start */
 };
+
+/*
+ * Runs every check hook on the create body of a prospect's row before the
+ * prospect is created. RESULT_INVALID with field errors in s->problem makes
+ * the row invalid under the import's on_invalid policy; other failures end
+ * the step. cache is the hooks' state of the batch, NULL at its start.
+ */
+enum result import_check_prospect(struct scope *s, json_t **cache, const json_t *body);
 
 /*
  * Runs every hook after an imported prospect was created, in the import's
@@ -79,6 +88,13 @@ struct import_prospect {
  * are made here.
  */
 enum result import_after_prospect(struct scope *s, const struct import_prospect *p);
+
+/*
+ * Runs every undo hook of an import in the undo's transaction, before the
+ * records it created are removed, so that what the hooks made goes first.
+ * RESULT_CONFLICT with the problem set stops the undo.
+ */
+enum result import_before_undo(struct scope *s, int64_t import_id);
 
 /*
  * Imports len bytes of CSV under o, with its own transactions. *answer is the

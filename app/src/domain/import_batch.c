@@ -209,6 +209,8 @@ read_row(struct import_run *run, struct import_item *item)
     if (r == RESULT_OK)
         r = customer_columns_build(s, lifecycle, run->m->person ? "person" : "business",
                                    item->in.body, NULL, &item->cols);
+    if (r == RESULT_OK && run->m->prospect)
+        r = import_check_prospect(s, &run->hook_cache, item->in.body);
     if (r == RESULT_INVALID) {
         report_problem(run, item);
         mark_invalid(run, item);
@@ -584,7 +586,8 @@ create_records(struct import_run *run, struct import_item *items, size_t count)
                                                  "action", "created", "version", 1, "previous"));
         run->progress.created++;
         if (!customer) {
-            struct import_prospect p = {run->import_id, item->row->number, record, item->in.raw};
+            struct import_prospect p = {run->import_id, item->row->number, record, item->in.raw,
+                                        &run->hook_cache};
 
             if ((r = import_after_prospect(s, &p)) != RESULT_OK)
                 return r;
@@ -656,6 +659,7 @@ import_batch(struct import_run *run, const struct csvfile_row *rows, size_t coun
     size_t i;
     enum result r;
 
+    run->hook_cache = NULL; /* it lives in the batch's arena */
     for (i = 0; i < count; i++) {
         items[i].row = &rows[i];
         if ((r = read_row(run, &items[i])) != RESULT_OK)

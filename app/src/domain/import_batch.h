@@ -28,7 +28,7 @@ void import_keyset_free(struct import_keyset *k);
 enum import_batch_mode {
     IMPORT_BATCH_WRITE,    /* a real run, inside the caller's transaction */
     IMPORT_BATCH_CHECK,    /* a dry run: reads, writes nothing */
-    IMPORT_BATCH_VALIDATE, /* only the rules that need no database */
+    IMPORT_BATCH_VALIDATE, /* the rules of each row, and the stage names that leads use */
 };
 
 struct import_run {
@@ -41,6 +41,7 @@ struct import_run {
     int report_room;            /* entries the report may still take */
     struct import_progress progress;
     bool aborted;               /* on_invalid abort met an invalid row; roll back */
+    json_t *hook_cache;         /* the import hooks' state of the current batch */
 };
 
 /*

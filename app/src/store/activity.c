@@ -23,17 +23,22 @@ static struct sql list_first = SQL_STATEMENT(ACTIVITY_LIST(""));
 static struct sql list_after = SQL_STATEMENT(
     ACTIVITY_LIST(" AND (a.occurred_at, a.id) < (" SQL_MICROS("$3") ", $4::bigint)"));
 
+/* The visibility rule that a timeline source appends to its SELECT. */
+enum timeline_rule {
+    TIMELINE_RECORD, /* none beyond the record's, which the caller checked */
+    TIMELINE_CASES,  /* case_store_where_visible() over cases k and their record c */
+    TIMELINE_DEALS,  /* deal_store_where_visible() over deals d and their record c */
+};
+
 /*
  * The sources of a timeline. Each is one SELECT of the entries of record $1
  * (its id as text is $2) with the columns kind, id, occurred_at, actor_id,
  * summary and details. A new kind of entry is one more source. Sources over
- * cases k (joined to their record c) get the case visibility conditions
- * appended. Deal stage changes will be one more source over the pipeline's
- * tables.
+ * cases and deals get their visibility conditions appended.
  */
 struct timeline_source {
     const char *select;
-    bool cases;
+    enum timeline_rule rule;
 };
 
 static const struct timeline_source timeline_sources[] = {
@@ -41,19 +46,19 @@ static const struct timeline_source timeline_sources[] = {
      " a.summary, jsonb_build_object('activity_kind', a.kind, 'direction', a.direction,"
      " 'details', a.details, 'duration_minutes', a.duration_minutes) AS details"
      " FROM {tenant}.activities a WHERE a.customer_id = $1",
-     false},
+     TIMELINE_RECORD},
     {"SELECT 'case_opened'::text AS kind, k.id, k.created_at AS occurred_at,"
      " k.created_by AS actor_id, k.subject AS summary, jsonb_build_object('number', k.number,"
      " 'priority', k.priority, 'category', k.category, 'status', k.status) AS details"
      " FROM {tenant}.cases k JOIN {tenant}.customers c ON c.id = k.customer_id"
      " WHERE k.customer_id = $1",
-     true},
+     TIMELINE_CASES},
     {"SELECT 'case_resolved'::text AS kind, k.id, k.resolved_at AS occurred_at,"
      " k.resolved_by AS actor_id, k.subject AS summary, jsonb_build_object('number', k.number,"
      " 'resolution_note', k.resolution_note, 'status', k.status) AS details"
      " FROM {tenant}.cases k JOIN {tenant}.customers c ON c.id = k.customer_id"
      " WHERE k.customer_id = $1 AND k.resolved_at IS NOT NULL",
-     true},
+     TIMELINE_CASES},
     {"SELECT CASE e.action WHEN 'prospect.converted' THEN 'conversion' ELSE 'profile_change'"
      " END AS kind, e.id, e.occurred_at, e.actor_user_id AS actor_id, CASE e.action"
      " WHEN 'prospect.converted' THEN 'Converted to customer ' || (e.details->>'code')"
@@ -64,7 +69,21 @@ static const struct timeline_source timeline_sources[] = {
      " jsonb_build_object('action', e.action, 'code', e.details->'code',"
      " 'reference', e.details->'reference', 'changes', e.details->'changes') AS details"
      " FROM {tenant}.audit_events e WHERE e.target_type = 'customer' AND e.target_id = $2",
-     false},
+     TIMELINE_RECORD},
+    /* Every stage a deal entered: its creation, each move, and its winning or losing. */
+    {"SELECT CASE WHEN h.from_stage_id IS NULL THEN 'deal_created'"
+     " WHEN ts.kind = 'won' THEN 'deal_won' WHEN ts.kind = 'lost' THEN 'deal_lost'"
+     " ELSE 'deal_stage_changed' END AS kind, h.id, h.changed_at AS occurred_at,"
+     " h.changed_by AS actor_id, d.title || ': ' || ts.name AS summary,"
+     " jsonb_build_object('deal_id', d.id, 'title', d.title, 'from_stage', fs.name,"
+     " 'to_stage', ts.name, 'stage_kind', ts.kind, 'lost_reason', CASE WHEN ts.kind = 'lost'"
+     " THEN d.lost_reason END) AS details"
+     " FROM {tenant}.deal_stage_changes h JOIN {tenant}.deals d ON d.id = h.deal_id"
+     " JOIN {tenant}.customers c ON c.id = d.customer_id"
+     " JOIN {tenant}.pipeline_stages ts ON ts.id = h.to_stage_id"
+     " LEFT JOIN {tenant}.pipeline_stages fs ON fs.id = h.from_stage_id"
+     " WHERE d.customer_id = $1",
+     TIMELINE_DEALS},
 };
 
 #define TIMELINE_SOURCE_COUNT (sizeof(timeline_sources) / sizeof(timeline_sources[0]))
@@ -143,7 +162,8 @@ activity_store_list(struct scope *s, int64_t customer_id, bool has_after, int64_
 
 enum result
 timeline_store_page(struct scope *s, int64_t customer_id, const struct case_visibility *cases,
-                    const struct timeline_position *after, int limit, json_t **rows)
+                    const struct deal_visibility *deals, const struct timeline_position *after,
+                    int limit, json_t **rows)
 {
     const char *after_sql = "";
     const char *limit_param;
@@ -170,8 +190,10 @@ timeline_store_page(struct scope *s, int64_t customer_id, const struct case_visi
     for (size_t i = 0; i < TIMELINE_SOURCE_COUNT; i++) {
         buf_printf(&q.text, "%s(SELECT * FROM (%s", i > 0 ? " UNION ALL " : "",
                    timeline_sources[i].select);
-        if (timeline_sources[i].cases)
+        if (timeline_sources[i].rule == TIMELINE_CASES)
             case_store_where_visible(&q, cases);
+        else if (timeline_sources[i].rule == TIMELINE_DEALS)
+            deal_store_where_visible(&q, deals);
         buf_printf(&q.text,
                    ") src%s ORDER BY src.occurred_at DESC, src.kind DESC, src.id DESC"
                    " LIMIT %s)",

@@ -14,6 +14,7 @@
 #include "core/result.h"
 #include "core/scope.h"
 #include "store/case.h"
+#include "store/deal.h"
 
 /*
  * Inserts an activity of a record from columns keyed by column name (kind,
@@ -45,10 +46,12 @@ struct timeline_position {
  * One page of a record's timeline, newest first by (occurred_at, kind, id),
  * after *after when it is not NULL. Rows: kind, id, occurred_at, actor_id,
  * actor_name, summary, details and micros. Only the cases visible under cases
- * appear (case_store_where_visible()).
+ * (case_store_where_visible()) and the deal stage changes of deals visible
+ * under deals (deal_store_where_visible()) appear.
  */
 enum result timeline_store_page(struct scope *s, int64_t customer_id,
                                 const struct case_visibility *cases,
+                                const struct deal_visibility *deals,
                                 const struct timeline_position *after, int limit,
                                 json_t **rows);
 

@@ -97,8 +97,10 @@ function logDialog(record, resource) {
     value: 'outbound', options: [['inbound', 'Inbound: they reached us'], ['outbound', 'Outbound: we reached them']]});
   const summary = field({name: 'summary', label: 'Summary', required: true, maxlength: 200});
   const details = field({name: 'details', label: 'Details', type: 'textarea', rows: 4, maxlength: 10000});
+  // The field starts at the current minute; left as it is, the server records the exact time of saving.
+  const startedAt = zonedInputValue(new Date().toISOString());
   const occurred = field({name: 'occurred_at', label: `Occurred at (${timeZone()})`, type: 'datetime-local',
-    required: true, value: zonedInputValue(new Date().toISOString())});
+    required: true, value: startedAt});
   const duration = field({name: 'duration_minutes', label: 'Duration (minutes)', type: 'number', min: 0, max: 1440,
     step: 1, inputmode: 'numeric'});
   const syncDirection = () => {
@@ -126,7 +128,7 @@ function logDialog(record, resource) {
       if (kind.control.value !== 'note' && direction.control.value) body.direction = direction.control.value;
       const text = value(details.control);
       if (text !== null) body.details = text;
-      if (occurred.control.value) {
+      if (occurred.control.value && occurred.control.value !== startedAt) {
         body.occurred_at = instantFromZonedInput(occurred.control.value) ?? occurred.control.value;
       }
       const minutes = value(duration.control);

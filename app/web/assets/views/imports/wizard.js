@@ -5,7 +5,7 @@
 // text/csv. A file of up to 500 rows is imported within the request; a larger
 // one is queued, and the page follows its progress.
 
-import {api, query} from '../../lib/api.js';
+import {query, request} from '../../lib/api.js';
 import {h, mount} from '../../lib/dom.js';
 import {count} from '../../lib/format.js';
 import {notice} from '../../lib/notice.js';
@@ -23,12 +23,56 @@ const COMMON_FIELDS = ['email', 'phone', 'address.line', 'address.city', 'addres
 const PROSPECT_FIELDS = ['lead_stage', 'lead_owner_name'];
 // The server takes files up to LENDASTACK_MAX_IMPORT_BYTES (32 MiB by default) and names a larger one in its error.
 const NOT_KEPT = '';
+// The choice that sends no mapping for a column, so the server matches it by its header.
+const AS_DETECTED = '*';
 
 /** Returns the fields a column may go to for a target, in the order the select shows them. */
 function fieldsFor(target) {
   if (target === 'person_customers') return [...PERSON_FIELDS, ...COMMON_FIELDS];
   if (target === 'business_customers') return [...BUSINESS_FIELDS, ...COMMON_FIELDS];
   return [...PERSON_FIELDS, ...BUSINESS_FIELDS, ...COMMON_FIELDS, ...PROSPECT_FIELDS];
+}
+
+/**
+ * Returns the column names of a CSV file's first row, for mapping a file whose
+ * columns the server could not match. The delimiter is the one of comma,
+ * semicolon and tab that the row holds most often outside quotes, as the
+ * server detects it.
+ */
+export function headerColumns(text) {
+  const body = text.replace(/^\uFEFF/, '');
+  let inQuotes = false;
+  let end = body.length;
+  for (let i = 0; i < body.length; i++) {
+    if (body[i] === '"') inQuotes = !inQuotes;
+    else if (!inQuotes && (body[i] === '\n' || body[i] === '\r')) {
+      end = i;
+      break;
+    }
+  }
+  const line = body.slice(0, end);
+  const outside = line.replace(/"[^"]*"/g, '');
+  const delimiter = [',', ';', '\t'].reduce((best, d) =>
+    (outside.split(d).length > outside.split(best).length ? d : best), ',');
+  const cells = [];
+  let cell = '';
+  inQuotes = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (ch === '"' && inQuotes && line[i + 1] === '"') {
+      cell += '"';
+      i++;
+    } else if (ch === '"') {
+      inQuotes = !inQuotes;
+    } else if (ch === delimiter && !inQuotes) {
+      cells.push(cell.trim());
+      cell = '';
+    } else {
+      cell += ch;
+    }
+  }
+  cells.push(cell.trim());
+  return cells.filter(Boolean);
 }
 
 /** Creates a group of radio buttons; returns the fieldset with read(). */
@@ -128,11 +172,27 @@ export async function importView(main) {
     };
   }
 
+  /**
+   * Runs the dry run and draws its steps. When the server cannot match the
+   * columns (422 invalid_header), only the mapping step is drawn, with the
+   * columns of the file's first row and the server's reasons.
+   */
   async function runCheck(focusResult) {
-    const {data} = await api.request('POST', `/imports${query(params(true))}`, file.text, {contentType: 'text/csv'});
+    const targetNow = params(true).target;
+    let data;
+    try {
+      ({data} = await request('POST', `/imports${query(params(true))}`, file.text, {contentType: 'text/csv'}));
+    } catch (err) {
+      if (err.code !== 'invalid_header') throw err;
+      checked = {target: targetNow, headerProblem: err, mapping: [], unmapped_columns: []};
+      mount(checkSlot);
+      mount(importSlot);
+      drawMapping(focusResult);
+      return;
+    }
     checked = data;
     staleNote.hidden = true;
-    drawMapping();
+    drawMapping(false);
     drawCheck(focusResult);
     drawImport();
   }
@@ -178,27 +238,39 @@ export async function importView(main) {
     });
   }
 
-  function drawMapping() {
-    const fields = fieldsFor(checked.target);
-    const columns = [...checked.mapping, ...checked.unmapped_columns
+  /** The columns of the mapping step: those of the check, or else those of the file's first row. */
+  function mappingRows() {
+    if (checked.headerProblem) {
+      return headerColumns(file.text).map((column) => ({column, field: overrides[column] ?? null, auto: true,
+        note: column in overrides ? '' : 'Not matched automatically.'}));
+    }
+    return [...checked.mapping, ...checked.unmapped_columns
       .filter((c) => !checked.mapping.some((m) => m.column === c))
       .map((c) => ({column: c, field: null, note: 'Matches no field; not kept.'}))];
+  }
+
+  function drawMapping(focusProblem) {
+    const fields = fieldsFor(checked.target);
+    const columns = mappingRows();
     const selects = columns.map((m, i) => {
-      const id = `mapping-${i}`;
-      const select = h('select', {id, name: m.column, 'aria-label': `Field for column ${m.column}`},
+      const select = h('select', {id: `mapping-${i}`, name: m.column, 'aria-label': `Field for column ${m.column}`},
         h('option', {value: NOT_KEPT}, 'Not kept'),
         fields.map((f) => h('option', {value: f, selected: m.field === f}, mappingFieldLabel(f))));
       if (m.field && !fields.includes(m.field)) {
         select.prepend(h('option', {value: m.field, selected: true}, mappingFieldLabel(m.field)));
       }
+      if (m.auto) select.prepend(h('option', {value: AS_DETECTED, selected: !(m.column in overrides)}, 'As detected'));
       return select;
     });
-    const again = h('button', {type: 'button'}, 'Check again with this mapping');
+    const again = h('button', {type: 'button', class: checked.headerProblem ? 'primary' : null},
+      'Check again with this mapping');
+    const againError = h('p', {class: 'field-error', role: 'alert', hidden: true});
     again.addEventListener('click', async () => {
       const next = {};
       columns.forEach((m, i) => {
+        if (selects[i].value === AS_DETECTED) return;
         const v = selects[i].value || null;
-        if (v !== (m.field || null)) next[m.column] = v;
+        if (m.auto || v !== (m.field || null)) next[m.column] = v;
       });
       overrides = {...overrides, ...next};
       again.disabled = true;
@@ -206,23 +278,35 @@ export async function importView(main) {
         await runCheck(true);
       } catch (err) {
         again.disabled = false;
-        again.after(h('p', {class: 'field-error', role: 'alert'}, err.message));
+        againError.hidden = false;
+        againError.textContent = err.message;
       }
     });
+    const problem = checked.headerProblem
+      ? h('div', {class: 'notice error', role: 'alert', tabindex: '-1'},
+        h('p', {}, `${checked.headerProblem.message} Choose the fields below and check again.`),
+        checked.headerProblem.errors.length
+          ? h('ul', {}, checked.headerProblem.errors.map((e) => h('li', {}, e.message))) : null)
+      : null;
     const unmapped = checked.unmapped_columns;
     mount(mappingSlot, step(2, 'Match the columns',
-      h('p', {}, `${file.name}: ${count(checked.rows_total)} rows, ${columns.length} columns.`),
+      problem,
+      checked.headerProblem ? null : h('p', {}, `${file.name}: ${count(checked.rows_total)} rows, `
+        + `${columns.length} columns.`),
       unmapped.length
         ? h('p', {class: 'notice warning'}, `Columns that match no field: ${unmapped.join(', ')}. `
           + 'Choose a field for them below, or leave them out.')
-        : h('p', {class: 'muted'}, 'Every column matches a field or is left out on purpose.'),
+        : null,
+      !checked.headerProblem && !unmapped.length
+        ? h('p', {class: 'muted'}, 'Every column matches a field or is left out on purpose.') : null,
       dataTable({
         caption: 'Columns of the file and the fields they go to',
         columns: ['Column', 'Field', 'Note'],
         rows: columns.map((m, i) => [m.column, selects[i], m.note || '']),
         className: 'mapping-table',
       }),
-      h('p', {class: 'actions'}, again)));
+      h('p', {class: 'actions'}, again), againError));
+    if (focusProblem && problem) problem.focus();
   }
 
   function drawCheck(focusResult) {
@@ -266,12 +350,14 @@ export async function importView(main) {
     let message = null;
     let imp = null;
     try {
-      const {data} = await api.request('POST', `/imports${query(params(false))}`, file.text, {contentType: 'text/csv'});
+      const {data} = await request('POST', `/imports${query(params(false))}`, file.text, {contentType: 'text/csv'});
       imp = data;
     } catch (err) {
       if (err.code === 'import_rejected' && err.problem.import) {
+        // Nothing was written, so the user may choose other policies and import again.
         imp = err.problem.import;
         message = notice('error', err.message);
+        button.disabled = false;
       } else {
         mount(resultSlot, notice('error', `The import failed: ${err.message}`));
         button.disabled = false;

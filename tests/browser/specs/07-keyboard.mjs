@@ -165,7 +165,7 @@ export const tests = {
     await page.keyboard.press('Enter');
     await page.getByRole('heading', {name: `${made.number}: Keyboard case`}).waitFor();
 
-    // The status buttons: Enter moves the case, and Resolve asks for its note in a dialog.
+    // The status buttons: Enter moves the case, and Resolve opens a dialog for its note.
     await tabTo(page, /^button:Mark as open$/);
     await page.keyboard.press('Enter');
     await page.getByRole('status').filter({hasText: `${made.number} is open now.`}).waitFor();

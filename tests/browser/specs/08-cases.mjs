@@ -1,7 +1,7 @@
 // Cases: logging one for a customer from its Cases tab, assigning it, adding a
-// note, resolving it (the missing resolution note shows next to its field),
-// closing and reopening it, a change made elsewhere meanwhile, and the list's
-// filters in the address.
+// note, resolving it, closing and reopening it. A missing resolution note shows
+// next to its field, and a change made elsewhere meanwhile is reported. The
+// list keeps its filters in the address.
 
 import {apiCall, assert, assertEqual, createTenant, openPage, screenshot, signIn} from '../lib.mjs';
 
@@ -86,6 +86,21 @@ export const tests = {
     assert((await note.textContent()).includes('Shareable'), 'the note shows its visibility');
     assert(await page.locator('dt', {hasText: 'First response'}).isVisible(), 'the first response time shows');
 
+    // Editing: a new priority moves the due time to that priority's target.
+    await page.getByRole('button', {name: 'Edit case'}).click();
+    const edit = page.getByRole('dialog', {name: `Edit ${number}`});
+    await edit.waitFor();
+    assertEqual(await edit.getByLabel('Subject').inputValue(), 'Card blocked after travel', 'the form shows the subject');
+    await edit.getByLabel('Subject').fill('Card blocked abroad');
+    await edit.getByLabel('Priority').selectOption('urgent');
+    await screenshot(page, 'case-edit', {fullPage: false});
+    await edit.getByRole('button', {name: 'Save changes'}).click();
+    await page.getByRole('status').filter({hasText: `Changes to ${number} saved.`}).waitFor();
+    await page.getByRole('heading', {name: `${number}: Card blocked abroad`}).waitFor();
+    const edited = (await apiCall(page, 'GET', `/cases/${number}`)).body;
+    assertEqual(new Date(edited.due_at) - new Date(edited.created_at), 4 * 3600 * 1000,
+      'the urgent priority\'s target of 4 hours sets the due time');
+
     // Resolving without a note: the API's error shows next to the field.
     assertEqual((await statusButtons(page)).join('|'), 'Mark as open|Wait on customer|Resolve…|Close…',
       'the buttons are the moves next_statuses allows');
@@ -137,7 +152,7 @@ export const tests = {
     assertEqual(reopened.status, 'open', 'the case is open again');
     assertEqual(reopened.resolution_note, null, 'reopening clears the resolution note');
 
-    // A change made elsewhere meanwhile: the page says so and shows the current status and moves.
+    // A change made elsewhere meanwhile: the page reports it and shows the current status and moves.
     const version = (await apiCall(page, 'GET', `/cases/${number}`)).body.version;
     const closedElsewhere = await apiCall(page, 'PATCH', `/cases/${number}`,
       {status: 'closed', resolution_note: 'Closed by a colleague.'}, {'If-Match': `"${version}"`});

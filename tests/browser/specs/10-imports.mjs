@@ -47,7 +47,7 @@ export const tests = {
     await page.getByText('No imports yet.').waitFor();
     await screenshot(page, 'import-start');
 
-    // Without a file the check says what is missing, next to the file field.
+    // Without a file the check names what is missing, next to the file field.
     await page.getByRole('button', {name: 'Check the file'}).click();
     assertEqual(await page.locator('[data-field="file"] .field-error').textContent(), 'Choose a CSV file.',
       'the missing file is named next to its field');
@@ -111,6 +111,7 @@ export const tests = {
     assertEqual(await figure(result, 'created'), '0', 'the second import created nothing');
     assertEqual(await result.getByRole('button', {name: 'Undo import'}).count(), 0,
       'an import that wrote nothing has nothing to undo');
+    await screenshot(page, 'import-duplicates');
     const count = (await apiCall(page, 'GET', '/customers/count')).body.count;
     assertEqual(count, 100, 'there are still 100 customers');
   },
@@ -157,7 +158,7 @@ export const tests = {
     assert(entry.includes('Last name'), 'the report names the field');
     await screenshot(page, 'import-mapping');
 
-    // Abort writes nothing when a row is invalid, and says so.
+    // Abort writes nothing when a row is invalid, and the page tells why.
     await page.getByRole('radio', {name: 'Import nothing'}).check();
     await page.locator('[data-step="4"]').getByRole('button', {name: 'Import', exact: true}).click();
     await page.getByRole('alert').filter({hasText: 'nothing was imported'}).waitFor();
@@ -225,7 +226,9 @@ export const tests = {
     const lines = text.trim().split(/\r?\n/);
     assertEqual(lines.length, 3, 'the file has a header and the two active customers');
     assert(lines[0].includes('"Code"'), 'the first row names the columns');
-    assert(text.includes('Ada') && text.includes('Cleo') && !text.includes('Bert'), 'the file holds what the list shows');
+    assert(text.includes('Ada Export'), 'the file contains the first active customer');
+    assert(text.includes('Cleo Export'), 'the file contains the second active customer');
+    assert(!text.includes('Bert'), 'the file leaves out the dormant customer the list leaves out');
 
     await page.goto(`${tenant.url}/#/prospects`);
     const prospectsLink = page.getByRole('link', {name: 'Export CSV'});
@@ -251,5 +254,17 @@ export const tests = {
     const again = await check(page, customers100);
     await again.locator('.report-table').waitFor();
     await screenshot(page, 'import-duplicates');
+    await page.locator('.imports-table').getByRole('link').first().click();
+    await page.getByRole('heading', {name: /^Import \d+$/}).waitFor();
+    await screenshot(page, 'import-details');
+
+    // A file whose columns need mapping.
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'lendastack-import-')), 'people.csv');
+    writeFileSync(file, 'Vorname,Surname,Mail\nJan,Jansen,jan@example.com\n');
+    await page.goto(`${tenant.url}/#/imports`);
+    await page.getByLabel('CSV file').setInputFiles(file);
+    await page.getByRole('button', {name: 'Check the file'}).click();
+    await page.locator('[data-step="2"]').getByRole('alert').waitFor();
+    await screenshot(page, 'import-header-problem');
   },
 };

@@ -25,10 +25,12 @@ async function seed(page) {
     assertEqual(made.status, 201, `customer ${i} is created`);
     codes.push(made.body.code);
   }
+
   for (const [i, status] of ['open', 'qualified', 'qualified'].entries()) {
     await apiCall(page, 'POST', '/prospects', {kind: 'person', first_name: `Lead${i}`, last_name: 'Board', status,
       email: `lead${i}@example.com`});
   }
+
   const cases = [
     {subject: 'Urgent and mine', priority: 'urgent', assignee_id: 1},
     {subject: 'High and overdue', priority: 'high', due_at: '2026-01-10T10:00:00Z'},
@@ -139,7 +141,7 @@ export const tests = {
     assertEqual(invited.status, 201, 'the viewer is invited');
     const token = new URL(invited.body.invitation_url.replace('#/', '')).searchParams.get('token');
 
-    const viewer = track(await openPage(browser, 375));
+    const viewer = track(await openPage(browser));
     await viewer.goto(`${tenant.url}/#/sign-in`);
     const accepted = await viewer.evaluate(async (t) => (await fetch('/api/v1/invitations/accept', {method: 'POST',
       headers: {'Content-Type': 'application/json'}, body: JSON.stringify({token: t, password: 'viewer-password-1'})}))
@@ -159,6 +161,8 @@ export const tests = {
     const modules = viewer.locator('section', {has: viewer.getByRole('heading', {name: 'Modules'})});
     assert(await modules.getByRole('link', {name: 'Customer Management'}).isVisible(),
       'a role with few figures gets links to its modules');
+    await screenshot(viewer, 'dashboard-few-permissions');
+    await viewer.setViewportSize({width: 375, height: 900});
     await screenshot(viewer, 'dashboard-few-permissions');
   },
 

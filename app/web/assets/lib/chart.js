@@ -70,11 +70,13 @@ export function groupedBarChart({title, summary, categories, series, tableCaptio
     const max = Math.max(0, ...series.flatMap((s) => s.values));
     const {top, step} = axisScale(max);
     const y = (v) => pad.top + plotHeight - (v / top) * plotHeight;
+
     const groupWidth = plotWidth / categories.length;
     const barWidth = Math.max(3, Math.min(24, (groupWidth * 0.7) / series.length));
     // Narrow charts label every second group, so labels do not overlap.
     const labelEvery = groupWidth < 44 ? 2 : 1;
     const parts = [];
+
     for (let v = 0; v <= top; v += step) {
       parts.push(svg('line', {x1: pad.left, x2: width - pad.right, y1: y(v), y2: y(v), class: 'grid'}),
         svg('text', {x: pad.left - 6, y: y(v) + 4, 'text-anchor': 'end'}, count(v)));

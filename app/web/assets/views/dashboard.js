@@ -95,7 +95,7 @@ function weeklyChart(cases) {
   });
 }
 
-/** "12 Oct" for a YYYY-MM-DD date, without a time zone shift. */
+/** Formats a YYYY-MM-DD date as "12 Oct", without a time zone shift. */
 function shortDate(value) {
   const [y, m, d] = value.split('-').map(Number);
   return new Intl.DateTimeFormat(undefined, {timeZone: 'UTC', day: 'numeric', month: 'short'})

@@ -16,17 +16,18 @@ import {fieldLabel} from './records/fields.js';
 
 const PAGE_SIZE = 20;
 
+// The icons are symbols that common text fonts (DejaVu, Noto Sans Symbols) have, so no emoji font is needed.
 export const ACTIVITY_KINDS = [
   ['call', 'Call', '☎'],
   ['email', 'Email', '✉'],
-  ['meeting', 'Meeting', '👥'],
-  ['visit', 'Visit', '🏢'],
-  ['sms', 'Text message', '💬'],
-  ['note', 'Note', '📝'],
+  ['meeting', 'Meeting', '⚇'],
+  ['visit', 'Visit', '⌂'],
+  ['sms', 'Text message', '✆'],
+  ['note', 'Note', '✍'],
 ];
 
 const ENTRY_KINDS = {
-  case_opened: ['Case opened', '📂'],
+  case_opened: ['Case opened', '⚑'],
   case_resolved: ['Case resolved', '✔'],
   profile_change: ['Profile changed', '✎'],
   conversion: ['Converted to customer', '⇪'],

@@ -1,6 +1,6 @@
 // The notes and the history of a case page. Notes are internal (for staff) or
-// shareable (may be shown to the customer) and list oldest first with author
-// and time; the history lists changes newest first, a page at a time.
+// shareable (may be shown to the customer), and they list oldest first with
+// author and time. The history lists changes newest first, a page at a time.
 
 import {api, query} from '../../lib/api.js';
 import {h, loading, mount} from '../../lib/dom.js';
@@ -8,6 +8,7 @@ import {busy, clearErrors, field, showErrors, summaryBox, value} from '../../lib
 import {dateTime, label} from '../../lib/format.js';
 import {notice} from '../../lib/notice.js';
 import {dataTable} from '../../lib/table.js';
+import {channelName} from './common.js';
 
 const NOTES_PAGE = 50;
 const HISTORY_PAGE = 20;
@@ -23,9 +24,9 @@ function noteElement(note) {
 }
 
 /**
- * Creates the notes section. With canAdd it has the form for a new note;
- * onAdded(message) is called after a note is saved, because a note changes
- * the case's version (and may set its first response time).
+ * Creates the notes section, with the form for a new note when canAdd is
+ * true. onAdded(message) is called after a note is saved, because a note
+ * raises the case's version and may set its first response time.
  */
 export function notesSection(c, {canAdd, onAdded}) {
   const list = h('ol', {class: 'case-notes', 'aria-label': `Notes of ${c.number}, oldest first`});
@@ -94,6 +95,7 @@ function shown(name, v, names) {
   if (/_at$/.test(name)) return dateTime(v);
   if ((name === 'assignee_id' || name === 'resolved_by') && names.has(v)) return names.get(v);
   if (name === 'status' || name === 'priority') return label(v);
+  if (name === 'channel') return channelName(v);
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 

@@ -1,7 +1,7 @@
 // The page of one case: every field, the overdue badge, the status moves the
 // API offers in next_statuses, assigning, editing, notes and history. Every
 // change sends If-Match with the ETag of the version shown, and the page is
-// drawn again from the answer.
+// drawn again from the response.
 
 import {api} from '../../lib/api.js';
 import {openDialog} from '../../lib/dialog.js';

@@ -78,7 +78,7 @@ export async function newCaseView(main, params, queryParams) {
     h('fieldset', {class: 'section'}, h('legend', {}, 'Case'),
       picker, subject, description,
       h('div', {class: 'form-grid'}, category, priority, channel, assignee)),
-    h('fieldset', {class: 'section'}, h('legend', {}, 'Due time'), due, dueNote),
+    h('fieldset', {class: 'section'}, h('legend', {}, 'When it is due'), due, dueNote),
     h('div', {class: 'actions form-actions'},
       h('button', {type: 'submit', class: 'primary'}, 'Create case'),
       h('a', {class: 'button', href: record ? recordHrefOf(record) : '#/cases'}, 'Cancel')));

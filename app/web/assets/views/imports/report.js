@@ -1,6 +1,6 @@
-// What an import shows once it has run or been checked: its counts, its
-// per-row report a page at a time, its progress while a job runner imports it,
-// and "Undo import". Also the list of past imports and the page of one.
+// Views of an import after a check or a run: its counts, its per-row report
+// a page at a time, its progress while a job runner imports it, and "Undo
+// import". Also the list of past imports and the page of one import.
 
 import {api, query} from '../../lib/api.js';
 import {confirmDialog} from '../../lib/dialog.js';
@@ -35,7 +35,7 @@ export function importStatusBadge(status) {
 
 // Names of the fields a column may go to, as the mapping parameter of POST /imports names them.
 const MAPPING_FIELD_LABELS = {
-  phone: 'Phone (one per column)',
+  phone: 'Phone',
   'address.line': 'Address line',
   'address.city': 'City',
   'address.region': 'Region or state',
@@ -203,7 +203,7 @@ export function importResult(start, {onChange} = {}) {
         draw(data, notice('success', `Import ${imp.id} is undone.`));
         if (onChange) onChange(data);
       } catch (err) {
-        // A 409 says why the API no longer allows it, and the button goes.
+        // A 409 means the API no longer allows the undo, so the button goes.
         draw(imp, notice('error', `The import could not be undone: ${err.message}`), err.status === 409);
       }
       const shown = box.querySelector('.notice');
@@ -263,7 +263,7 @@ export function pastImports() {
   return section;
 }
 
-/** The page of one import, "#/imports/12". */
+/** Draws the page of one import, "#/imports/12". */
 export async function importDetailsView(main, params) {
   if (!can('customers.import')) {
     noAccess(main, `Import ${params.id}`);

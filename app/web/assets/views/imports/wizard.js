@@ -1,9 +1,9 @@
-// The Import page: choose a CSV file and what it holds, check it with a dry
-// run (the detected mapping, the unmapped columns and the per-row report),
-// change the mapping where needed, choose what happens to invalid rows and
-// duplicates, then import. The browser reads the file and sends it as
-// text/csv. A file of up to 500 rows is imported within the request; a larger
-// one is queued, and the page follows its progress.
+// The Import page. The user chooses a CSV file and what it contains, and a
+// dry run shows the detected mapping, the unmapped columns and the per-row
+// report. The user changes the mapping where needed, chooses what happens to
+// invalid rows and duplicates, then imports. The browser reads the file and
+// sends it as text/csv. A file of up to 500 rows is imported within the
+// request, and a larger one is queued while the page follows its progress.
 
 import {query, request} from '../../lib/api.js';
 import {h, mount} from '../../lib/dom.js';
@@ -36,7 +36,7 @@ function fieldsFor(target) {
 /**
  * Returns the column names of a CSV file's first row, for mapping a file whose
  * columns the server could not match. The delimiter is the one of comma,
- * semicolon and tab that the row holds most often outside quotes, as the
+ * semicolon and tab that the row contains most often outside quotes, as the
  * server detects it.
  */
 export function headerColumns(text) {
@@ -50,10 +50,12 @@ export function headerColumns(text) {
       break;
     }
   }
+
   const line = body.slice(0, end);
   const outside = line.replace(/"[^"]*"/g, '');
   const delimiter = [',', ';', '\t'].reduce((best, d) =>
     (outside.split(d).length > outside.split(best).length ? d : best), ',');
+
   const cells = [];
   let cell = '';
   inQuotes = false;
@@ -105,7 +107,7 @@ export async function importView(main) {
     noAccess(main, 'Import');
     return;
   }
-  // What the page knows: the file's text and name, the last check, and the user's mapping changes.
+  // The state of the page: the file's text and name, the last check, and the user's mapping changes.
   const file = {name: '', text: null};
   let checked = null;
   let overrides = {};
@@ -238,7 +240,7 @@ export async function importView(main) {
     });
   }
 
-  /** The columns of the mapping step: those of the check, or else those of the file's first row. */
+  /** Returns the columns of the mapping step: those of the check, or else those of the file's first row. */
   function mappingRows() {
     if (checked.headerProblem) {
       return headerColumns(file.text).map((column) => ({column, field: overrides[column] ?? null, auto: true,

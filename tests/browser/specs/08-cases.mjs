@@ -308,4 +308,30 @@ export const tests = {
     const cases = (await apiCall(page, 'GET', `/prospects/${prospect.reference}/cases`)).body.items;
     assertEqual(cases.length, 2, 'both cases belong to the prospect');
   },
+
+  async 'status conflict names allowed moves'({browser, track}) {
+    const tenant = createTenant('ui-case-conflict');
+    const page = track(await openPage(browser));
+    await signIn(page, tenant);
+    const customer = (await apiCall(page, 'POST', '/customers',
+      {kind: 'person', first_name: 'Rita', last_name: 'Race', email: 'rita@example.com'})).body;
+    const made = (await apiCall(page, 'POST', '/cases', {customer: customer.code, subject: 'Raced move'})).body;
+    await page.goto(`${tenant.url}/#/cases/${made.number}`);
+    await page.getByRole('button', {name: 'Wait on customer'}).waitFor();
+
+    // The version check comes first on the server, so this answer stands in for a 409 that the UI cannot provoke.
+    await page.route(`**/api/v1/cases/${made.number}`, (route) => (route.request().method() === 'PATCH'
+      ? route.fulfill({status: 409, contentType: 'application/problem+json', body: JSON.stringify({
+        type: 'https://lendastack.dev/problems/invalid_transition', title: 'Status change not allowed', status: 409,
+        code: 'invalid_transition', detail: 'A resolved case cannot become pending.', current_status: 'resolved',
+        allowed: ['open', 'closed']})})
+      : route.continue()));
+    await page.getByRole('button', {name: 'Wait on customer'}).click();
+    const alert = page.getByRole('alert').filter({hasText: 'A resolved case cannot become pending.'});
+    await alert.waitFor();
+    assert((await alert.textContent()).includes('It is resolved now and can move to: open, closed.'),
+      `the notice names the current status and the allowed moves, got "${await alert.textContent()}"`);
+    await page.unroute(`**/api/v1/cases/${made.number}`);
+    assertEqual((await apiCall(page, 'GET', `/cases/${made.number}`)).body.status, 'new', 'nothing changed');
+  },
 };

@@ -30,9 +30,13 @@ registerRecordTab({
       try {
         const {data} = await api.get(`${resource.path}/${encodeURIComponent(key)}/cases${
           query({limit: PAGE_SIZE, cursor, include_archived: record.archived_at ? 'true' : ''})}`);
+        const first = items.length;
         items.push(...data.items);
         mount(results, items.length ? caseTable(items, {withRecord: false})
           : h('p', {class: 'empty'}, `No cases for ${key} yet.`));
+        // After "Show more cases", focus moves to the first case it added.
+        const added = results.querySelectorAll('a.record-key')[first];
+        if (cursor && added) added.focus();
         if (data.next_cursor) {
           const button = h('button', {type: 'button'}, 'Show more cases');
           button.addEventListener('click', () => load(data.next_cursor));

@@ -180,4 +180,28 @@ export const tests = {
     assert(fontSize >= 9, `the chart's labels stay readable, they are ${fontSize}px high`);
     await screenshot(page, 'dashboard');
   },
+
+  async 'funnel draws deals by stage'({browser, track}) {
+    const tenant = createTenant('ui-dashboard-funnel');
+    const page = track(await openPage(browser));
+    await signIn(page, tenant);
+    // The sales pipeline fills deals_by_stage; until it does, the test adds stages to the real response.
+    const stages = [{name: 'Lead', count: 12}, {name: 'Proposal', count: 5}, {name: 'Won', count: 2}];
+    const real = (await apiCall(page, 'GET', '/dashboard')).body;
+    await page.route('**/api/v1/dashboard', (route) => route.fulfill({status: 200, contentType: 'application/json',
+      body: JSON.stringify({...real, deals_by_stage: stages})}));
+    await page.reload();
+    const funnel = page.getByRole('figure', {name: 'Pipeline'});
+    await funnel.getByRole('img').waitFor();
+    assertEqual(await funnel.locator('svg rect.bar').count(), 3, 'the funnel has a bar per stage');
+    const widths = await funnel.locator('svg rect.bar').evaluateAll((bars) =>
+      bars.map((b) => Number(b.getAttribute('width'))));
+    assert(widths[0] > widths[1] && widths[1] > widths[2], `the bars narrow with the counts, got ${widths}`);
+    assert((await funnel.locator('.chart-summary').textContent()).includes('19 deals in 3 stages'),
+      'the summary counts the deals');
+    await funnel.getByText('Show as a table').click();
+    const rows = await funnel.locator('table.chart-data tbody tr').allTextContents();
+    assertEqual(rows.join('|'), 'Lead12|Proposal5|Won2', 'the table lists each stage with its count');
+    await screenshot(page, 'dashboard-funnel');
+  },
 };

@@ -196,7 +196,8 @@ export const tests = {
     assertEqual(await funnel.locator('svg rect.bar').count(), 3, 'the funnel has a bar per stage');
     const widths = await funnel.locator('svg rect.bar').evaluateAll((bars) =>
       bars.map((b) => Number(b.getAttribute('width'))));
-    assert(widths[0] > widths[1] && widths[1] > widths[2], `the bars narrow with the counts, got ${widths}`);
+    assert(widths[0] > widths[1], `the Proposal bar is narrower than the Lead bar, got ${widths}`);
+    assert(widths[1] > widths[2], `the Won bar is narrower than the Proposal bar, got ${widths}`);
     assert((await funnel.locator('.chart-summary').textContent()).includes('19 deals in 3 stages'),
       'the summary counts the deals');
     await funnel.getByText('Show as a table').click();

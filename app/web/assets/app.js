@@ -6,10 +6,13 @@ import {registerModule} from './lib/modules.js';
 import {takeFlash} from './lib/notice.js';
 import {current, go, notFound, resolve, route} from './lib/router.js';
 import {clearSession, loadSession, session, sessionAge} from './lib/session.js';
-import {homeView} from './views/home.js';
+import {dashboardView} from './views/dashboard.js';
 import {frame, pageHeader} from './views/layout.js';
 import {acceptInvitationView, resetPasswordView, signInView} from './views/signin.js';
 import './views/records/index.js';
+import './views/cases/index.js';
+import './views/timeline.js';
+import './views/imports/index.js';
 import './views/staff/index.js';
 import './views/settings.js';
 
@@ -22,8 +25,8 @@ const SESSION_REFRESH_MS = 60 * 1000;
 route('/sign-in', signInView);
 route('/accept-invitation', acceptInvitationView);
 route('/reset-password', resetPasswordView);
-route('/', homeView);
-registerModule({path: '/', label: 'Home', order: 0});
+route('/', dashboardView);
+registerModule({path: '/', label: 'Dashboard', order: 0});
 notFound((main) => mount(main, pageHeader('Page not found'),
   h('p', {}, 'Nothing lives at this address. '), h('a', {href: '#/'}, 'Go to the start page')));
 

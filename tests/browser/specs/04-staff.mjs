@@ -60,7 +60,7 @@ export const tests = {
     assertEqual(await member.getByLabel('Your name').inputValue(), 'Olive Officer', 'the typed name stays');
     await member.getByLabel('New password').fill('olive-password-1');
     await member.getByRole('button', {name: 'Continue'}).click();
-    await member.getByRole('heading', {name: 'Welcome, Olive Officer'}).waitFor();
+    await member.getByText('Welcome, Olive Officer.').waitFor();
 
     // Signing out and in again works with the chosen password; the sidebar follows the role.
     await member.getByRole('button', {name: 'Sign out'}).click();
@@ -125,7 +125,7 @@ export const tests = {
     await member.getByLabel('Your name').fill('Rita Reset');
     await member.getByLabel('New password').fill('rita-password-1');
     await member.getByRole('button', {name: 'Continue'}).click();
-    await member.getByRole('heading', {name: 'Welcome, Rita Reset'}).waitFor();
+    await member.getByText('Welcome, Rita Reset.').waitFor();
 
     // A password-reset link from the Staff page sets a new password and ends the old session.
     await admin.reload();

@@ -1,6 +1,7 @@
 // The keyboard alone works the row action menu, the "Add New" choice, the
-// record tabs and dialogs.
+// record tabs and dialogs, the status buttons of a case and the import steps.
 
+import path from 'node:path';
 import {apiCall, assert, assertEqual, createTenant, openPage, screenshot, signIn} from '../lib.mjs';
 
 /** Returns a short description of the focused element: its role or tag and its text. */
@@ -77,7 +78,9 @@ export const tests = {
     // The record tabs move with the arrow keys.
     await tabTo(page, /^tab:Profile/);
     await page.keyboard.press('ArrowRight');
-    assertEqual(await focused(page), 'tab:History', 'ArrowRight moves to the next tab');
+    assertEqual(await focused(page), 'tab:Timeline', 'ArrowRight moves to the next tab');
+    await page.keyboard.press('End');
+    assertEqual(await focused(page), 'tab:History', 'End moves to the last tab');
     await page.locator('.history-entry').first().waitFor();
     assertEqual(await page.getByRole('tab', {name: 'History'}).getAttribute('aria-selected'), 'true',
       'the focused tab is selected');
@@ -132,5 +135,96 @@ export const tests = {
     await page.keyboard.press('Enter');
     await page.getByRole('status').filter({hasText: /restored\./}).waitFor();
     await page.getByRole('button', {name: 'Archive'}).waitFor();
+  },
+
+  async 'case status, tabs and import by keyboard'({browser, track}) {
+    const tenant = createTenant('ui-keys-cases');
+    const page = track(await openPage(browser));
+    await signIn(page, tenant);
+    const customer = (await apiCall(page, 'POST', '/customers',
+      {kind: 'person', first_name: 'Kai', last_name: 'Keys', email: 'kai@example.com'})).body;
+    const made = (await apiCall(page, 'POST', '/cases', {customer: customer.code, subject: 'Keyboard case'})).body;
+
+    // The record tabs: Profile, Timeline, Cases and History in order, moved by the arrow keys.
+    await page.goto(`${tenant.url}/#/customers/${customer.code}`);
+    await page.getByRole('heading', {name: 'Kai Keys'}).waitFor();
+    await tabTo(page, /^tab:Profile/);
+    await page.keyboard.press('ArrowRight');
+    assertEqual(await focused(page), 'tab:Timeline', 'ArrowRight moves to the Timeline tab');
+    await page.locator('.timeline-entry').first().waitFor();
+    await page.keyboard.press('ArrowRight');
+    assertEqual(await focused(page), 'tab:Cases', 'ArrowRight moves to the Cases tab');
+    await page.getByRole('link', {name: made.number}).waitFor();
+    await page.keyboard.press('End');
+    assertEqual(await focused(page), 'tab:History', 'End moves to the last tab');
+    await page.keyboard.press('ArrowLeft');
+    assertEqual(await focused(page), 'tab:Cases', 'ArrowLeft moves back');
+
+    // Into the Cases panel and the case with Tab and Enter.
+    await tabTo(page, new RegExp(`^a:${made.number}$`));
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', {name: `${made.number}: Keyboard case`}).waitFor();
+
+    // The status buttons: Enter moves the case, and Resolve opens a dialog for its note.
+    await tabTo(page, /^button:Mark as open$/);
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({hasText: `${made.number} is open now.`}).waitFor();
+    await tabTo(page, /^button:Resolve…$/);
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', {name: `Resolve ${made.number}`});
+    await dialog.waitFor();
+    assertEqual(await page.evaluate(() => document.activeElement.name), 'resolution_note',
+      'the dialog focuses the resolution note');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({state: 'detached'});
+    assertEqual(await focused(page), 'button:Resolve…', 'Escape returns focus to the button');
+    await page.keyboard.press('Enter');
+    await dialog.waitFor();
+    await page.keyboard.type('Solved by keyboard.');
+    await page.keyboard.press('Tab');
+    assertEqual(await focused(page), 'button:Resolve case', 'Tab reaches the dialog\'s button');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({hasText: `${made.number} is resolved now.`}).waitFor();
+    await tabTo(page, /^button:Close$/);
+    await page.keyboard.press(' ');
+    await page.getByRole('status').filter({hasText: `${made.number} is closed now.`}).waitFor();
+    await tabTo(page, /^button:Reopen$/);
+    await screenshot(page, 'keyboard-case-status', {fullPage: false});
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({hasText: `${made.number} is open now.`}).waitFor();
+
+    // The import steps: the file comes from the file chooser, everything else from the keyboard.
+    await page.goto(`${tenant.url}/#/imports`);
+    await page.getByText('No imports yet.').waitFor();
+    await page.getByLabel('CSV file').setInputFiles(path.join(process.env.LENDASTACK_REPO,
+      'tests/data/customers-100.csv'));
+    await page.getByLabel('CSV file').focus();
+    await page.keyboard.press('Tab');
+    assertEqual(await focused(page), 'input:', 'Tab moves to the target choice');
+    assertEqual(await page.evaluate(() => document.activeElement.value), 'person_customers',
+      'the chosen target has the focus');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowUp');
+    assert(await page.getByRole('radio', {name: 'Person customers'}).isChecked(), 'the arrow keys choose the target');
+    await tabTo(page, /^button:Check the file$/);
+    await page.keyboard.press('Enter');
+    await page.locator('[data-step="3"] .check-summary').waitFor();
+    assertEqual(await page.evaluate(() => document.activeElement.className), 'check-summary',
+      'focus moves to the result of the check');
+    await tabTo(page, /^select:/);
+    assertEqual(await page.evaluate(() => document.activeElement.getAttribute('aria-label')),
+      'Field for column Index', 'Tab reaches the first column\'s field');
+    await tabTo(page, /^button:Check again with this mapping$/);
+    await tabTo(page, /^input:$/);
+    assertEqual(await page.evaluate(() => document.activeElement.name), 'on_invalid', 'Tab reaches the policies');
+    await tabTo(page, /^button:Import$/);
+    await page.keyboard.press('Enter');
+    await page.locator('.import-result [data-figure="created"]').waitFor();
+    assertEqual(await focused(page), 'h2:Import 1', 'focus moves to the import\'s result');
+    await tabTo(page, /^button:Undo import$/);
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog').waitFor();
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({hasText: 'is undone'}).waitFor();
   },
 };

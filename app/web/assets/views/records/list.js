@@ -54,6 +54,11 @@ function apiParams(state, forList) {
   return params;
 }
 
+/** Returns the address of the CSV export of the records a list state shows, all pages of them. */
+function exportHref(resource, state) {
+  return `/api/v1${resource.path}/export.csv${query(apiParams(state, false))}`;
+}
+
 function hasFilters(state) {
   return FILTER_KEYS.some((key) => key !== 'sort' && state[key]);
 }
@@ -67,13 +72,19 @@ export function listView(resource) {
     }
     let state = stateOf(queryParams);
     const results = h('div', {class: 'results'});
+    // The export takes the list's filters and returns every page of it.
+    const exportLink = can('customers.export')
+      ? h('a', {class: 'button', href: exportHref(resource, state), download: `${resource.nounPlural}.csv`},
+        'Export CSV')
+      : null;
     const filters = filterForm(resource, state, (changes) => {
       state = firstPage({...state, ...changes});
       pushState(resource.path, state);
+      if (exportLink) exportLink.href = exportHref(resource, state);
       load();
     });
     mount(main,
-      pageHeader(resource.title, addNewMenu(resource)),
+      pageHeader(resource.title, exportLink, addNewMenu(resource)),
       filters,
       results);
 

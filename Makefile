@@ -92,7 +92,8 @@ $(FAULT_TESTS): $(FAULT_C:%.c=$(OUT)/obj/%.o) $(OUT)/libapp.a
 $(OUT)/fuzz/%: $(OUT)/obj/tests/fuzz/%.o $(TENANT_LIB_OBJ) $(OUT)/libapp.a
 	@mkdir -p $(@D)
 	@echo "  LINK  $@"
-	@$(CC) $(FUZZ_LDFLAGS) -o $@ $^ $(LIBS)
+	@$(CXX) $(FUZZ_LDFLAGS) -o $@ $^ $(LIBS)
+
 $(MULTIHOST_LOAD): $(OUT)/obj/tests/multihost/load.o
 	@echo "  LINK  $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) -lcurl

@@ -131,6 +131,8 @@ main(int argc, char **argv)
                 db_error_message(t.db));
         return 1;
     }
+    /* "already exists, skipping" notices of idempotent DDL are noise on an operator's terminal. */
+    db_exec(t.db, "SET client_min_messages = warning");
 
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
         if (strcmp(argv[first], commands[i].name) == 0) {

@@ -22,6 +22,7 @@ SETTING_NAMES=(
     LENDASTACK_SERVER_BIN
     LENDASTACK_WEB_ROOT
     LENDASTACK_ENV
+    LENDASTACK_TEST_CLOCK
 )
 
 info() {
@@ -186,6 +187,7 @@ load_settings() {
     SERVER_BIN=${LENDASTACK_SERVER_BIN:-$REPO/build/release/lendastack-server}
     WEB_ROOT=$(realpath -m -- "${LENDASTACK_WEB_ROOT:-$REPO/app/web}")
     APP_ENV=${LENDASTACK_ENV:-development}
+    TEST_CLOCK=${LENDASTACK_TEST_CLOCK:-false}
 
     set_paths
 }
@@ -236,6 +238,8 @@ validate_settings() {
         die "LENDASTACK_WORKERS=$WORKERS is invalid: expected a positive number of worker processes, or empty for the server default"
     [[ $APP_ENV =~ ^[a-z][a-z0-9_-]*$ ]] ||
         die "LENDASTACK_ENV=$APP_ENV is invalid: expected a lowercase name such as development"
+    [[ $TEST_CLOCK == true || $TEST_CLOCK == false ]] ||
+        die "LENDASTACK_TEST_CLOCK=$TEST_CLOCK is invalid: expected true or false"
 }
 
 # Write $VAR/stack.env: the settings, and the connection strings and paths that the
@@ -253,6 +257,7 @@ write_stack_env() {
         "LENDASTACK_SERVER_BIN=$SERVER_BIN"
         "LENDASTACK_WEB_ROOT=$WEB_ROOT"
         "LENDASTACK_ENV=$APP_ENV"
+        "LENDASTACK_TEST_CLOCK=$TEST_CLOCK"
         "LENDASTACK_HTTP_URL=http://$HTTP_ADDR:$HTTP_PORT"
         "LENDASTACK_PG=$conninfo user=lendastack_app"
         "LENDASTACK_PG_OWNER=$conninfo user=lendastack_owner"

@@ -42,7 +42,7 @@ Test(redis, outage_degrades_readiness_but_not_users, .timeout = 60, .fini = rest
     th_response_free(&r);
 
     cr_assert_eq(th_stack("start redis"), 0);
-    cr_assert(th_wait_status(NULL, "/readyz", 200, 5000), "readiness did not recover without a restart");
+    cr_assert(th_wait_status(NULL, "/readyz", 200, 15000), "readiness did not recover without a restart");
     r = th_request(&signed_in, "GET", "/api/v1/auth/me", NULL);
     cr_assert_eq(r.status, 200, "%s", r.body);
     th_response_free(&r);
@@ -132,7 +132,7 @@ Test(redis, staff_changes_apply_without_redis, .timeout = 60, .fini = restart_re
     join_as_viewer(&admin, &t, "late", &late, &late_id);
 
     cr_assert_eq(th_stack("start redis"), 0);
-    cr_assert(th_wait_status(NULL, "/readyz", 200, 5000));
+    cr_assert(th_wait_status(NULL, "/readyz", 200, 15000));
     r = th_request(&leaver, "GET", "/api/v1/auth/me", NULL);
     cr_assert_eq(r.status, 401, "the deactivation must hold once Redis is back: %s", r.body);
     th_response_free(&r);

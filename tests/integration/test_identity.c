@@ -803,7 +803,8 @@ Test(identity, role_change_reaches_cached_tokens)
     token = create_token(&admin, helpers, NULL);
     bearer_client(&bearer, &t, token);
     cr_assert_eq(status_of(&bearer, "GET", "/api/v1/users", NULL), 200);
-    cr_assert_eq(status_of(&bearer, "GET", "/api/v1/roles", NULL), 403, "the token acts with its role");
+    cr_assert_eq(status_of(&bearer, "GET", th_fmt("/api/v1/roles/%lld", helpers), NULL), 403,
+                 "the token acts with its role");
 
     r = patch_role(&admin, helpers, "{\"permissions\":{" VIEWER_PERMISSIONS "}}");
     cr_assert_eq(r.status, 200, "%s", r.body);
@@ -1077,4 +1078,36 @@ Test(identity, audit_pages_newest_first)
     cr_assert(has_error(&r, "cursor", "format"), "%s", r.body);
     cr_assert(has_error(&r, "limit", "range"), "%s", r.body);
     th_response_free(&r);
+}
+
+Test(identity, directory_lists_active_staff_to_everyone)
+{
+    struct th_tenant t;
+    struct th_client admin, viewer;
+    struct th_response r;
+    char *role_id;
+
+    th_tenant_create(&t, "dir", NULL);
+    th_client_init(&admin, &t);
+    th_login_admin(&admin, &t);
+    role_id = th_sql_text(th_fmt("SELECT id FROM \"%s\".roles WHERE name = 'Viewer'", t.schema), NULL);
+    th_sql_exec(th_fmt("UPDATE \"%s\".users SET role_id = %s WHERE email = '%s'", t.schema, role_id,
+                       t.admin_email));
+    th_sql_exec(th_fmt("INSERT INTO \"%s\".users (email, email_key, display_name, role_id, status)"
+                       " VALUES ('x@y.test', 'x@y.test', 'Zed Invited', %s, 'invited')", t.schema, role_id));
+    th_client_init(&viewer, &t);
+    th_login_admin(&viewer, &t);
+
+    r = th_request(&viewer, "GET", "/api/v1/users/directory", NULL);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    cr_assert_eq(json_array_size(json_object_get(r.json, "items")), 1, "only active staff: %s", r.body);
+    cr_assert_str_eq(th_json_str(&r, "items.0.display_name"), "Administrator");
+    cr_assert_null(json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "email"));
+    th_response_free(&r);
+
+    r = th_request(&viewer, "GET", "/api/v1/roles", NULL);
+    cr_assert_eq(r.status, 403, "a Viewer may not list roles: %s", r.body);
+    cr_assert_str_eq(th_json_str(&r, "permission"), "roles.manage");
+    th_response_free(&r);
+    free(role_id);
 }

@@ -2,11 +2,16 @@
 #include <ctype.h>
 #include <curl/curl.h>
 #include <dirent.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <arpa/inet.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -365,20 +370,48 @@ th_db(void)
     return th_conn;
 }
 
+static bool
+th_sql_ok(const PGresult *res)
+{
+    return PQresultStatus(res) == PGRES_TUPLES_OK || PQresultStatus(res) == PGRES_COMMAND_OK;
+}
+
+/*
+ * Runs SQL once more on a new connection when the old one turned out to be
+ * broken, as it is after PostgreSQL restarted under it.
+ */
+static PGresult *
+th_sql_send(const char *sql, int n, const char *const *params)
+{
+    /* Without parameters the simple protocol runs, which takes several statements. */
+    if (params == NULL)
+        return PQexec(th_db(), sql);
+    return PQexecParams(th_db(), sql, n, NULL, params, NULL, NULL, 0);
+}
+
+static PGresult *
+th_sql_run(const char *sql, int n, const char *const *params)
+{
+    PGresult *res = th_sql_send(sql, n, params);
+
+    if (!th_sql_ok(res) && PQstatus(th_conn) == CONNECTION_BAD) {
+        PQclear(res);
+        res = th_sql_send(sql, n, params);
+    }
+    cr_assert(th_sql_ok(res), "SQL failed: %s\n%s", PQerrorMessage(th_db()), sql);
+    return res;
+}
+
 static PGresult *
 th_sql(const char *sql, va_list ap)
 {
     const char *params[16];
     int n = 0;
     const char *p;
-    PGresult *res;
 
     while ((p = va_arg(ap, const char *)) != NULL && n < 16)
         params[n++] = p;
-    res = PQexecParams(th_db(), sql, n, NULL, params, NULL, NULL, 0);
-    cr_assert(PQresultStatus(res) == PGRES_TUPLES_OK || PQresultStatus(res) == PGRES_COMMAND_OK,
-              "SQL failed: %s\n%s", PQerrorMessage(th_db()), sql);
-    return res;
+    return th_sql_run(sql, n, params);
 }
 
 long long
@@ -416,11 +449,7 @@ th_sql_text(const char *sql, ...)
 void
 th_sql_exec(const char *sql)
 {
-    PGresult *res = PQexec(th_db(), sql);
-
-    cr_assert(PQresultStatus(res) == PGRES_TUPLES_OK || PQresultStatus(res) == PGRES_COMMAND_OK,
-              "SQL failed: %s\n%s", PQerrorMessage(th_db()), sql);
-    PQclear(res);
+    PQclear(th_sql_run(sql, 0, NULL));
 }
 
 bool
@@ -492,4 +521,103 @@ th_worker_pids(int *pids, int max)
     if (proc != NULL)
         closedir(proc);
     return n;
+}
+
+double
+th_now_ms(void)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)now.tv_sec * 1e3 + (double)now.tv_nsec / 1e6;
+}
+
+int
+th_http_connect(void)
+{
+    struct sockaddr_in address = {0};
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    long port = atol(th_env("LENDASTACK_HTTP_PORT"));
+
+    cr_assert(fd >= 0, "socket: %s", strerror(errno));
+    address.sin_family = AF_INET;
+    address.sin_port = htons((uint16_t)port);
+    cr_assert_eq(inet_pton(AF_INET, th_env("LENDASTACK_HTTP_ADDR"), &address.sin_addr), 1);
+    cr_assert_eq(connect(fd, (struct sockaddr *)&address, sizeof(address)), 0,
+                 "cannot connect to nginx on port %ld: %s", port, strerror(errno));
+    return fd;
+}
+
+bool
+th_send_all(int fd, const void *data, size_t len)
+{
+    const char *p = data;
+
+    while (len > 0) {
+        ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        p += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+char *
+th_read_until_close(int fd, int timeout_ms, size_t *len, bool *closed)
+{
+    struct growing in = {NULL, 0};
+    double deadline = th_now_ms() + timeout_ms;
+    char chunk[16384];
+
+    *closed = false;
+    for (;;) {
+        struct pollfd pfd = {fd, POLLIN, 0};
+        double left = deadline - th_now_ms();
+        ssize_t n;
+
+        if (left <= 0)
+            break;
+        if (poll(&pfd, 1, (int)left + 1) <= 0)
+            continue;
+        n = recv(fd, chunk, sizeof(chunk), 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            *closed = true;
+            break;
+        }
+        th_collect(chunk, 1, (size_t)n, &in);
+    }
+    if (in.data == NULL)
+        in.data = calloc(1, 1);
+    *len = in.len;
+    return in.data;
+}
+
+char *
+th_raw(const char *request, size_t request_len, int timeout_ms, size_t *len)
+{
+    int fd = th_http_connect();
+    bool closed;
+    char *answer;
+
+    cr_assert(th_send_all(fd, request, request_len), "nginx closed the connection while the "
+                                                     "request was sent");
+    answer = th_read_until_close(fd, timeout_ms, len, &closed);
+    close(fd);
+    return answer;
+}
+
+long
+th_raw_status(const char *response)
+{
+    long status = 0;
+
+    if (strncmp(response, "HTTP/1.", 7) != 0 || sscanf(response + 8, " %3ld", &status) != 1)
+        return 0;
+    return status;
 }

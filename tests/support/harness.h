@@ -93,7 +93,10 @@ long long th_json_int(const struct th_response *r, const char *path);
 
 void th_response_free(struct th_response *r);
 
-/* A connection as the PostgreSQL superuser, for checks and fault injection. */
+/*
+ * A connection as the PostgreSQL superuser, for checks and fault injection. It is
+ * opened again when the server closed it, for example after a restart.
+ */
 PGconn *th_db(void);
 
 /* Runs SQL returning one value as an integer; params are text, NULL-terminated. */
@@ -113,5 +116,35 @@ int th_worker_pids(int *pids, int max);
 
 /* Pid of the server's master process. */
 int th_master_pid(void);
+
+/*
+ * Opens a TCP connection to nginx for requests that libcurl cannot send: raw
+ * paths, broken headers, partial bodies. Returns the socket; fails the test if
+ * nginx does not accept.
+ */
+int th_http_connect(void);
+
+/* Sends all of data on a socket; returns false when the peer closed it. */
+bool th_send_all(int fd, const void *data, size_t len);
+
+/*
+ * Reads from a socket until the peer closes it or timeout_ms pass. Returns what
+ * was read (malloc'd, NUL-terminated, *len bytes), and sets *closed to whether
+ * the peer closed the connection (an orderly close or a reset) in time.
+ */
+char *th_read_until_close(int fd, int timeout_ms, size_t *len, bool *closed);
+
+/*
+ * Sends a complete raw HTTP request on a new connection and returns the whole
+ * response as th_read_until_close() does. The request should carry
+ * "Connection: close", or the read lasts until timeout_ms.
+ */
+char *th_raw(const char *request, size_t request_len, int timeout_ms, size_t *len);
+
+/* Status code of a raw HTTP/1.x response, or 0 when it has no status line. */
+long th_raw_status(const char *response);
+
+/* Milliseconds on the monotonic clock, for measuring waits. */
+double th_now_ms(void);
 
 #endif

@@ -108,6 +108,15 @@ Test(validate, dates_and_timestamps)
     cr_assert_not(validate_timestamp("2026-12-04T09:30:00"));
 }
 
+Test(validate, timestamp_offsets_postgresql_accepts)
+{
+    cr_assert(validate_timestamp("2026-12-04T09:30:00+14:00"));
+    cr_assert(validate_timestamp("2026-12-04T09:30:00-15:59"));
+    cr_assert_not(validate_timestamp("2026-12-04T09:30:00+16:00"),
+                  "PostgreSQL rejects this offset, so the request would fail late");
+    cr_assert_not(validate_timestamp("2026-12-04T09:30:00-23:59"));
+}
+
 static const char *const colours[] = {"red", "green", NULL};
 static const struct field address_fields[] = {
     {"city", FIELD_STRING, 0, 10, 0, 0, NULL, NULL, NULL},

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/customer_list.h"
 #include "api/idempotency.h"
 #include "api/paging.h"
 #include "api/routes.h"
@@ -487,6 +488,20 @@ record_count(struct request *req, const struct resource *res)
     json_object_set_new(body, "count", json_integer(count));
     response_json(req, 200, body);
     return RESULT_OK;
+}
+
+enum result
+customers_check_query(struct request *req, const char *const *allowed)
+{
+    return check_query(req, allowed);
+}
+
+enum result
+customers_list_filters(struct request *req, enum customer_lifecycle lifecycle,
+                       struct customer_list_query *q, struct customer_visibility *v)
+{
+    return list_filters(req, lifecycle == CUSTOMER_LIFECYCLE_PROSPECT ? &prospects : &customers,
+                        q, v);
 }
 
 static enum result

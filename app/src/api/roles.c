@@ -3,6 +3,7 @@
 
 #include "api/etag.h"
 #include "api/routes.h"
+#include "auth/auth.h"
 #include "auth/principal.h"
 #include "auth/session.h"
 #include "core/validate.h"
@@ -82,6 +83,10 @@ roles_index(struct request *req)
     json_t *items, *body;
     enum result r;
 
+    /* Inviting staff and creating tokens pick a role, so users.manage may read them too. */
+    if (!actor_can(req->scope.actor, PERM_USERS_MANAGE) &&
+        (r = auth_require(req, PERM_ROLES_MANAGE)) != RESULT_OK)
+        return r;
     if ((r = roles_list(&req->scope, &items)) != RESULT_OK)
         return r;
     body = json_object();
@@ -163,7 +168,7 @@ roles_change(struct request *req)
 }
 
 const struct route roles_routes[] = {
-    {HTTP_GET, "/api/v1/roles", roles_index, PERM_ROLES_MANAGE, 0},
+    {HTTP_GET, "/api/v1/roles", roles_index, PERM_NONE, 0},
     {HTTP_POST, "/api/v1/roles", roles_create, PERM_ROLES_MANAGE, ROUTE_BODY_JSON},
     {HTTP_GET, "/api/v1/roles/{id}", roles_show, PERM_ROLES_MANAGE, 0},
     {HTTP_PATCH, "/api/v1/roles/{id}", roles_change, PERM_ROLES_MANAGE, ROUTE_BODY_JSON},

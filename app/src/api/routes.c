@@ -13,4 +13,12 @@ routes_register(void)
     router_add(audit_routes);
     router_add(customer_routes);
     router_add(prospect_routes);
+    router_add(case_routes);
+    router_add(activity_routes);
+    router_add(dashboard_routes);
+    router_add(import_routes);
+    router_add(export_routes);
+    router_add(pipeline_routes);
+    router_add(deal_routes);
+    router_add(report_routes);
 }

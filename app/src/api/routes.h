@@ -13,6 +13,14 @@ extern const struct route settings_routes[];
 extern const struct route audit_routes[];
 extern const struct route customer_routes[];
 extern const struct route prospect_routes[];
+extern const struct route case_routes[];
+extern const struct route activity_routes[];
+extern const struct route dashboard_routes[];
+extern const struct route import_routes[];
+extern const struct route export_routes[];
+extern const struct route pipeline_routes[];
+extern const struct route deal_routes[];
+extern const struct route report_routes[];
 
 /* Registers every route array with the router. */
 void routes_register(void);

@@ -361,9 +361,26 @@ users_complete_reset(struct request *req)
     return RESULT_OK;
 }
 
+/* Active staff for owner and assignee pickers: names only, for any signed-in user. */
+static enum result
+users_directory(struct request *req)
+{
+    json_t *items;
+    json_t *body;
+    enum result r;
+
+    if ((r = identity_user_directory(&req->scope, &items)) != RESULT_OK)
+        return r;
+    body = json_object();
+    json_object_set_new(body, "items", items);
+    response_json(req, 200, body);
+    return RESULT_OK;
+}
+
 const struct route users_routes[] = {
     {HTTP_POST, "/api/v1/users", users_invite, PERM_USERS_MANAGE, ROUTE_BODY_JSON},
     {HTTP_GET, "/api/v1/users", users_list, PERM_USERS_MANAGE, 0},
+    {HTTP_GET, "/api/v1/users/directory", users_directory, PERM_NONE, 0},
     {HTTP_GET, "/api/v1/users/{id}", users_show, PERM_USERS_MANAGE, 0},
     {HTTP_PATCH, "/api/v1/users/{id}", users_change, PERM_USERS_MANAGE, ROUTE_BODY_JSON},
     {HTTP_POST, "/api/v1/users/{id}/invitation", users_reinvite, PERM_USERS_MANAGE, 0},

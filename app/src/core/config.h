@@ -43,6 +43,7 @@ struct config {
     long max_body_bytes;
     long max_import_bytes;
     char *public_scheme;        /* scheme of links the server prints, e.g. invitations */
+    bool test_clock;            /* X-Lendastack-Test-Now sets the request's clock (development only) */
 };
 
 extern struct config config;

@@ -154,7 +154,12 @@ validate_timestamp(const char *s)
     if ((*p == '+' || *p == '-') && strlen(p) == 6 && matches_layout(p + 1, "dd:dd")) {
         int oh, om;
 
-        return sscanf(p + 1, "%2d:%2d", &oh, &om) == 2 && oh <= 23 && om <= 59;
+        /*
+         * RFC 3339 allows offsets up to 23:59, but PostgreSQL 15 rejects 16 hours or
+         * more ("time zone displacement out of range"). Real offsets lie within
+         * -12:00 and +14:00.
+         */
+        return sscanf(p + 1, "%2d:%2d", &oh, &om) == 2 && oh <= 15 && om <= 59;
     }
     return false;
 }

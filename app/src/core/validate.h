@@ -64,7 +64,10 @@ bool validate_email(const char *s);
 /* Checks a YYYY-MM-DD date, including the day of the month. */
 bool validate_date(const char *s);
 
-/* Checks an RFC 3339 timestamp such as 2026-12-04T09:30:00Z or ...+02:00. */
+/*
+ * Checks an RFC 3339 timestamp such as 2026-12-04T09:30:00Z or ...+02:00, with a
+ * UTC offset of at most 15:59, the largest that PostgreSQL accepts.
+ */
 bool validate_timestamp(const char *s);
 
 #endif

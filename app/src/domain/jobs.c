@@ -1,5 +1,6 @@
 #include <string.h>
 
+#include "domain/import.h"
 #include "domain/jobs.h"
 
 /*
@@ -7,6 +8,7 @@
  * runner stops between two steps and another runner continues the job.
  */
 static const struct job_kind job_kinds[] = {
+    {IMPORT_JOB_KIND, import_job_step},
     {NULL, NULL},
 };
 

@@ -75,6 +75,7 @@ struct request {
     const char *idempotency_key;
     const char *csrf_token;
     const char *user_agent;
+    const char *test_now;       /* X-Lendastack-Test-Now, honoured only with the test clock on */
     const char *body;           /* NUL-terminated copy of the body, or NULL */
     size_t body_len;
     json_t *json;               /* parsed body of a JSON route */

@@ -60,6 +60,7 @@ transport_read_request(struct request *req, void *transport)
     req->idempotency_key = transport_param(req, fr, "HTTP_IDEMPOTENCY_KEY");
     req->csrf_token = transport_param(req, fr, "HTTP_X_CSRF_TOKEN");
     req->user_agent = transport_param(req, fr, "HTTP_USER_AGENT");
+    req->test_now = transport_param(req, fr, "HTTP_X_LENDASTACK_TEST_NOW");
     length = transport_param(req, fr, "CONTENT_LENGTH");
     req->content_length = length == NULL || *length == '\0' ? -1 : transport_parse_length(length);
     if (length != NULL && *length != '\0' && req->content_length < 0)

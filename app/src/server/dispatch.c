@@ -4,6 +4,7 @@
 
 #include "api/routes.h"
 #include "auth/auth.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "http/response.h"
@@ -120,6 +121,23 @@ dispatch_body(struct request *req)
     return RESULT_OK;
 }
 
+/*
+ * Pins the request's clock to the X-Lendastack-Test-Now header when the test
+ * clock is on (LENDASTACK_TEST_CLOCK, which config_load() refuses outside
+ * development). It runs after authentication, so session expiry and sign-in
+ * throttling always use the real clock; only the handler's work is pinned.
+ */
+static enum result
+dispatch_test_clock(struct request *req)
+{
+    if (clock_apply_test_header(config.test_clock, req->test_now, &req->scope.now_us))
+        return RESULT_OK;
+    problem_field(&req->problem, CLOCK_TEST_HEADER, "format",
+                  "Must be a date and time as in RFC 3339, e.g. 2026-12-04T09:30:00Z.");
+    return response_fail(req, RESULT_MALFORMED, "invalid_header",
+                         "The %s header is not an RFC 3339 timestamp.", CLOCK_TEST_HEADER);
+}
+
 static enum result
 dispatch_run(struct request *req)
 {
@@ -146,6 +164,8 @@ dispatch_run(struct request *req)
             !(route->flags & ROUTE_NO_CSRF) && (r = auth_check_csrf(req)) != RESULT_OK)
             return r;
         if (route->permission != PERM_NONE && (r = auth_require(req, route->permission)) != RESULT_OK)
+            return r;
+        if (!(route->flags & ROUTE_PUBLIC) && (r = dispatch_test_clock(req)) != RESULT_OK)
             return r;
     }
     if ((r = dispatch_body(req)) != RESULT_OK)

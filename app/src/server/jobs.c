@@ -21,7 +21,8 @@
 #include "tenant/tenant.h"
 
 #define JOBS_IDLE_WAIT_MS 5000    /* maximum sleep without a notification */
-#define JOBS_ATTEMPTS_MAX 5       /* claims of one job before it is given up */
+#define JOBS_ATTEMPTS_MAX 5       /* claims after a lost runner before a job is given up */
+#define JOBS_SLICE_MS 2000        /* steps of one job before it goes back to the queue */
 
 struct claimed_job {
     int64_t id;
@@ -36,21 +37,25 @@ static int jobs_wake[2] = {-1, -1};
 
 /*
  * A job whose runner has not reported for two minutes is taken over: the runner
- * died or lost its connection, and steps are safe to repeat.
+ * died or lost its connection, and steps are safe to repeat. The job that ran
+ * least recently goes first, so one tenant's long import takes turns with the
+ * jobs of others instead of holding every runner.
  */
 static struct sql job_claim = SQL_STATEMENT(
     "UPDATE control.jobs SET state = 'running', attempts = attempts + 1, runner = $1,"
     " heartbeat_at = now()"
     " WHERE id = (SELECT id FROM control.jobs WHERE state = 'queued'"
     " OR (state = 'running' AND heartbeat_at < now() - interval '2 minutes')"
-    " ORDER BY id FOR UPDATE SKIP LOCKED LIMIT 1)"
+    " ORDER BY coalesce(heartbeat_at, created_at), id FOR UPDATE SKIP LOCKED LIMIT 1)"
     " RETURNING id, tenant_id, kind, ref_id, attempts");
 static struct sql job_heartbeat = SQL_STATEMENT(
     "UPDATE control.jobs SET heartbeat_at = now() WHERE id = $1");
 static struct sql job_finish = SQL_STATEMENT(
     "UPDATE control.jobs SET state = $2, finished_at = now(), last_error = $3 WHERE id = $1");
+/* A job handed back on purpose starts its count of lost runners again. */
 static struct sql job_requeue = SQL_STATEMENT(
-    "UPDATE control.jobs SET state = 'queued', runner = NULL WHERE id = $1");
+    "UPDATE control.jobs SET state = 'queued', runner = NULL, attempts = 0 WHERE id = $1");
+static struct sql job_wake = SQL_STATEMENT("SELECT pg_notify('" JOBS_CHANNEL "', '')");
 
 static void
 jobs_on_stop(int signo)
@@ -185,11 +190,12 @@ jobs_execute(struct db *db, struct cache *cache, struct arena *a, const struct c
         arena_reset(a);
         steps++;
 
-        if (step == JOB_MORE && !jobs_stopping) {
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        if (step == JOB_MORE && !jobs_stopping &&
+            (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 < JOBS_SLICE_MS) {
             jobs_set(db, a, &job_heartbeat, job->id, NULL, NULL);
             continue;
         }
-        clock_gettime(CLOCK_MONOTONIC, &t1);
         if (step == JOB_DONE || step == JOB_FAILED) {
             jobs_set(db, a, &job_finish, job->id, step == JOB_DONE ? "done" : "failed",
                      step == JOB_FAILED ? "the job reported a failure; see its record" : NULL);
@@ -197,9 +203,11 @@ jobs_execute(struct db *db, struct cache *cache, struct arena *a, const struct c
                      "job_id=%lld kind=%s steps=%u duration_ms=%.1f", (long long)job->id, job->kind,
                      steps, (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
         } else {
-            /* Stopping, or PostgreSQL is away: hand the job back for whoever runs next. */
+            /* Its turn is over, the runner is stopping, or PostgreSQL is away: hand the
+             * job back for whoever runs next, and wake the other runners. */
             jobs_set(db, a, &job_requeue, job->id, NULL, NULL);
-            log_info("job_paused", "job_id=%lld kind=%s steps=%u", (long long)job->id, job->kind, steps);
+            db_query(db, NULL, &job_wake, NULL, NULL);
+            log_debug("job_paused", "job_id=%lld kind=%s steps=%u", (long long)job->id, job->kind, steps);
             if (step == JOB_RETRY)
                 jobs_wait(db, 1000);
         }

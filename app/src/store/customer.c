@@ -22,24 +22,6 @@
 #define CUSTOMER_FROM                                                                          \
     " FROM {tenant}.customers c LEFT JOIN {tenant}.users o ON o.id = c.owner_id"
 
-/*
- * The visibility rule as SQL over the record alias t: the record's lifecycle must
- * be visible and, when that visibility is limited to an owner, owned by them.
- * The parameters are (customers, customers_owner, prospects, prospects_owner),
- * and an owner of NULL means every owner.
- */
-#define CUSTOMER_VISIBLE_LIFECYCLE(t, cust, cust_owner, pros, pros_owner)                      \
-    "CASE " t ".lifecycle WHEN 'customer' THEN " cust "::boolean AND (" cust_owner            \
-    "::bigint IS NULL OR " t ".owner_id = " cust_owner "::bigint) ELSE " pros                  \
-    "::boolean AND (" pros_owner "::bigint IS NULL OR " t ".owner_id = " pros_owner             \
-    "::bigint) END"
-
-/* The same with the archived mode ('live', 'all' or 'archived') as a further parameter. */
-#define CUSTOMER_VISIBLE(t, cust, cust_owner, pros, pros_owner, archived)                      \
-    "(" CUSTOMER_VISIBLE_LIFECYCLE(t, cust, cust_owner, pros, pros_owner) " AND CASE "         \
-    archived "::text WHEN 'live' THEN " t ".archived_at IS NULL WHEN 'archived' THEN " t        \
-    ".archived_at IS NOT NULL ELSE true END)"
-
 /* A business's visible, unarchived contact persons in their order, as a JSON array. */
 #define CUSTOMER_CONTACTS(cust, cust_owner, pros, pros_owner)                                  \
     "CASE WHEN c.kind = 'business' THEN (SELECT coalesce(jsonb_agg(jsonb_build_object("       \
@@ -320,8 +302,8 @@ customer_bind_lifecycles(struct db_params *p, const struct customer_visibility *
     customer_bind_owner(p, v->prospects_owner);
 }
 
-static void
-customer_bind_visibility(struct db_params *p, const struct customer_visibility *v)
+void
+customer_store_bind_visibility(struct db_params *p, const struct customer_visibility *v)
 {
     customer_bind_lifecycles(p, v);
     db_param_text(p, customer_archived_name(v->archived));
@@ -378,7 +360,7 @@ customer_store_get(struct scope *s, enum customer_key by, const char *key,
     }
     db_params_init(&p, s->arena);
     db_param_text(&p, key);
-    customer_bind_visibility(&p, v);
+    customer_store_bind_visibility(&p, v);
     return customer_query_row(s, q, &p, row);
 }
 
@@ -420,7 +402,7 @@ customer_store_duplicates(struct scope *s, const char *email_key, json_t *phone_
     db_param_text(&p, email_key);
     db_param_json(&p, phone_keys);
     db_param_text(&p, registration_key);
-    customer_bind_visibility(&p, v);
+    customer_store_bind_visibility(&p, v);
     return customer_query_rows(s, &duplicates, &p, rows);
 }
 

@@ -34,6 +34,30 @@ struct customer_visibility {
     enum customer_archived archived;
 };
 
+/*
+ * The visibility rule as SQL over the record alias t: the record's lifecycle must
+ * be visible and, when that visibility is limited to an owner, owned by them.
+ * The parameters are (customers, customers_owner, prospects, prospects_owner),
+ * and an owner of NULL means every owner.
+ */
+#define CUSTOMER_VISIBLE_LIFECYCLE(t, cust, cust_owner, pros, pros_owner)                      \
+    "CASE " t ".lifecycle WHEN 'customer' THEN " cust "::boolean AND (" cust_owner            \
+    "::bigint IS NULL OR " t ".owner_id = " cust_owner "::bigint) ELSE " pros                  \
+    "::boolean AND (" pros_owner "::bigint IS NULL OR " t ".owner_id = " pros_owner             \
+    "::bigint) END"
+
+/* The same with the archived mode ('live', 'all' or 'archived') as a further parameter. */
+#define CUSTOMER_VISIBLE(t, cust, cust_owner, pros, pros_owner, archived)                      \
+    "(" CUSTOMER_VISIBLE_LIFECYCLE(t, cust, cust_owner, pros, pros_owner) " AND CASE "         \
+    archived "::text WHEN 'live' THEN " t ".archived_at IS NULL WHEN 'archived' THEN " t        \
+    ".archived_at IS NOT NULL ELSE true END)"
+
+/*
+ * Binds the five parameters of CUSTOMER_VISIBLE in its order: customers,
+ * customers_owner, prospects, prospects_owner and the archived mode.
+ */
+void customer_store_bind_visibility(struct db_params *p, const struct customer_visibility *v);
+
 /* The key that names a single record. */
 enum customer_key { CUSTOMER_BY_ID, CUSTOMER_BY_CODE, CUSTOMER_BY_REFERENCE };
 

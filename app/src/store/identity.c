@@ -94,6 +94,10 @@ static struct sql user_update = SQL_STATEMENT(
     " credential_version = credential_version + CASE WHEN $5 THEN 1 ELSE 0 END,"
     " version = version + 1, updated_at = " SQL_MICROS("$6") " WHERE id = $1 RETURNING version");
 
+static struct sql user_directory = SQL_STATEMENT(
+    "SELECT id, display_name FROM {tenant}.users WHERE status = 'active'"
+    " ORDER BY lower(display_name), id LIMIT 5000");
+
 static const char *
 copy_value(struct scope *s, const PGresult *res, int row, int col)
 {
@@ -505,6 +509,21 @@ identity_user_update(struct scope *s, int64_t id, const char *display_name, int6
     if ((r = db_query_one(s->db, scope_schema(s), &user_update, &p, &res)) != RESULT_OK)
         return r;
     *version = (int)db_value_int(res, 0, 0);
+    PQclear(res);
+    return RESULT_OK;
+}
+
+enum result
+identity_user_directory(struct scope *s, json_t **out)
+{
+    PGresult *res;
+    enum result r;
+
+    if ((r = db_query(s->db, scope_schema(s), &user_directory, NULL, &res)) != RESULT_OK)
+        return r;
+    *out = json_array();
+    for (int i = 0; i < PQntuples(res); i++)
+        json_array_append_new(*out, db_row_json(res, i));
     PQclear(res);
     return RESULT_OK;
 }

@@ -120,6 +120,12 @@ enum result identity_user_json(struct scope *s, int64_t id, json_t **out);
 enum result identity_user_list(struct scope *s, const struct identity_user_filter *f, json_t **out);
 
 /*
+ * Returns the active staff as [{id, display_name}] ordered by name, for the owner
+ * and assignee pickers every signed-in user needs. No emails or roles.
+ */
+enum result identity_user_directory(struct scope *s, json_t **out);
+
+/*
  * Locks the rows of every active user holding the built-in Administrator role,
  * in id order, inside the caller's transaction, and returns their ids in an
  * arena array. Every change that can remove an administrator takes these locks

@@ -11,10 +11,11 @@ export const tests = {
       await page.getByRole('heading', {name: 'Sign in'}).waitFor();
       await screenshot(page, 'sign-in');
       await signIn(page, tenant);
-      await page.getByRole('heading', {name: /Welcome/}).waitFor();
-      await screenshot(page, 'home');
+      await page.getByRole('heading', {name: 'Dashboard'}).waitFor();
+      assert(await page.getByText('Welcome, Ada Admin.').isVisible(), 'the dashboard greets the user');
+      await screenshot(page, 'dashboard-empty');
       if (width === 375) await page.getByRole('button', {name: 'Menu'}).click();
-      assert(await page.getByRole('link', {name: 'Home'}).isVisible(), 'the sidebar shows Home');
+      assert(await page.getByRole('link', {name: 'Dashboard'}).isVisible(), 'the sidebar shows the dashboard');
       await page.getByRole('button', {name: 'Sign out'}).click();
       await page.getByRole('heading', {name: 'Sign in'}).waitFor();
     }
@@ -41,6 +42,6 @@ export const tests = {
     await page.keyboard.press('Tab');
     await page.keyboard.type(tenant.password);
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', {name: /Welcome/}).waitFor();
+    await page.getByRole('heading', {name: 'Dashboard'}).waitFor();
   },
 };

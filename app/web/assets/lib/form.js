@@ -8,8 +8,11 @@ let nextId = 0;
 
 /**
  * Creates a labelled control. spec: {name, label, type, required, options,
- * value, help, autocomplete, rows, min, max, step, placeholder}. The name is the
- * JSON path the API reports in errors, such as "address.city".
+ * blank, value, help, autocomplete, rows, min, max, step, placeholder,
+ * maxlength, inputmode, list, disabled}. The name is the JSON path the API
+ * reports in errors, such as "address.city". For a select, blank is the text
+ * of an empty first option. Optional fields get one by default ("—"), and
+ * blank: false leaves it out. A required field gets one only when blank names it.
  */
 export function field(spec) {
   const id = `f${++nextId}`;
@@ -18,12 +21,14 @@ export function field(spec) {
   const common = {
     id, name: spec.name, required: spec.required, autocomplete: spec.autocomplete,
     'aria-describedby': [helpId, errorId].filter(Boolean).join(' '),
-    placeholder: spec.placeholder,
+    placeholder: spec.placeholder, maxlength: spec.maxlength, inputmode: spec.inputmode,
+    list: spec.list, disabled: spec.disabled,
   };
   let control;
   if (spec.type === 'select') {
     control = h('select', common,
-      spec.required ? null : h('option', {value: ''}, spec.blank || '—'),
+      (spec.required && typeof spec.blank !== 'string') || spec.blank === false
+        ? null : h('option', {value: ''}, spec.blank || '—'),
       (spec.options || []).map((o) => {
         const [value, text] = Array.isArray(o) ? o : [o, o];
         return h('option', {value, selected: String(spec.value ?? '') === String(value)}, text);
@@ -49,8 +54,8 @@ export function field(spec) {
 /** Reads a control's value: trimmed text, null when empty, booleans for checkboxes. */
 export function value(control) {
   if (control.type === 'checkbox') return control.checked;
-  const text = control.value;
-  return text.trim() === '' ? null : text;
+  const text = control.value.trim();
+  return text === '' ? null : text;
 }
 
 /** Clears every field error and the summary of a form. */

@@ -56,3 +56,63 @@ export function label(value) {
   const text = String(value).replace(/_/g, ' ');
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/** Formats a count with the grouping of the browser's locale ("1,234"). */
+export function count(n) {
+  return new Intl.NumberFormat().format(n);
+}
+
+const pad = (n, width = 2) => String(n).padStart(width, '0');
+
+/** Returns the wall-clock fields of an instant in a time zone. */
+function wallClock(date, zone) {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric',
+    hour: 'numeric', minute: 'numeric', second: 'numeric',
+  }).formatToParts(date);
+  const get = (type) => Number(parts.find((p) => p.type === type).value);
+  return {year: get('year'), month: get('month'), day: get('day'), hour: get('hour') % 24,
+    minute: get('minute'), second: get('second')};
+}
+
+/**
+ * Returns the value of a datetime-local input ("2026-12-04T14:05") that shows
+ * an instant in the tenant's time zone, or '' for no value.
+ */
+export function zonedInputValue(value, zone = timeZone()) {
+  if (!value) return '';
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) return '';
+  const w = wallClock(d, zone);
+  return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}`;
+}
+
+/**
+ * Reads a datetime-local value as a wall-clock time in the tenant's time zone
+ * and returns the instant in RFC 3339 (UTC), or null when the text is no such
+ * value. A time that the zone skips when clocks go forward comes out an hour later.
+ */
+export function instantFromZonedInput(text, zone = timeZone()) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(text || '');
+  if (!m) return null;
+  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]));
+  // The zone's offset at a guess moves the guess; two rounds settle it, also next to an offset change.
+  let guess = wall;
+  for (let round = 0; round < 2; round++) {
+    const w = wallClock(new Date(guess), zone);
+    const shown = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
+    guess += wall - shown;
+  }
+  return new Date(guess).toISOString();
+}
+
+/** Formats a duration given in hours: "25 min" below an hour, "5.5 h" below two days, "4 d 6 h" from there. */
+export function hours(value) {
+  if (value === null || value === undefined) return '';
+  if (value < 1) return `${Math.max(1, Math.round(value * 60))} min`;
+  if (value < 48) return `${Math.round(value * 10) / 10} h`;
+  const total = Math.round(value);
+  const days = Math.floor(total / 24);
+  const rest = total % 24;
+  return rest ? `${days} d ${rest} h` : `${days} d`;
+}

@@ -4,12 +4,14 @@
 import {api, setCsrfToken} from './api.js';
 
 let me = null;
+let loadedAt = 0;
 
 /** Loads the current user; returns null when nobody is signed in. */
 export async function loadSession() {
   try {
     const {data} = await api.get('/auth/me', {quiet: true});
     me = data;
+    loadedAt = Date.now();
     setCsrfToken(data.csrf_token);
   } catch (err) {
     if (err.status !== 401) throw err;
@@ -23,6 +25,11 @@ export function session() {
   return me;
 }
 
+/** Returns the milliseconds since the session was loaded. */
+export function sessionAge() {
+  return Date.now() - loadedAt;
+}
+
 export function clearSession() {
   me = null;
   setCsrfToken(null);
@@ -31,6 +38,17 @@ export function clearSession() {
 /** True when the user's role grants the permission (for any scope). */
 export function can(permission) {
   return Boolean(me && me.permissions.some((p) => p.name === permission));
+}
+
+/**
+ * True when the permission covers a record with this owner: "all" covers every
+ * record, "own" only the user's own. The API decides in the end; this keeps
+ * the UI from offering what it would reject.
+ */
+export function canOn(permission, ownerId) {
+  const grant = me && me.permissions.find((p) => p.name === permission);
+  if (!grant) return false;
+  return grant.scope === 'all' || ownerId === me.user.id;
 }
 
 /** The tenant's IANA time zone, for showing dates and times. */

@@ -47,5 +47,13 @@ export function frame(root) {
 
 /** A page heading with optional actions at the right. */
 export function pageHeader(title, ...actions) {
+  document.title = `${title} · Lendastack CRM`;
   return h('div', {class: 'page-header'}, h('h1', {}, title), h('div', {class: 'page-actions'}, actions));
+}
+
+/** Fills main with a page saying the user's role does not allow this page. */
+export function noAccess(main, title) {
+  mount(main, pageHeader(title),
+    h('p', {role: 'alert'}, 'Your role does not give access to this page. Ask an administrator if you need it.'),
+    h('p', {}, h('a', {href: '#/'}, 'Go to the start page')));
 }

@@ -4,9 +4,11 @@ import {api, setCsrfToken} from '../lib/api.js';
 import {h, mount} from '../lib/dom.js';
 import {busy, field, showErrors, summaryBox, value} from '../lib/form.js';
 import {go} from '../lib/router.js';
+import {flash, takeFlash} from '../lib/notice.js';
 import {loadSession} from '../lib/session.js';
 
 function page(title, intro, form) {
+  document.title = `${title} · Lendastack CRM`;
   return h('main', {id: 'main', class: 'auth-page'},
     h('div', {class: 'auth-card'},
       h('p', {class: 'brand'}, 'Lendastack CRM'),
@@ -39,6 +41,8 @@ export function signInView(root, params, query) {
     });
   });
   mount(root, page('Sign in', 'Use the email and password of your staff account.', form));
+  const note = takeFlash();
+  if (note) form.before(note);
   email.control.focus();
 }
 
@@ -56,10 +60,18 @@ function passwordPage(root, query, {title, intro, endpoint, withName}) {
       if (name) body.display_name = value(name.control) || '';
       try {
         const {data} = await api.post(endpoint, body, {quiet: true});
-        if (data && data.csrf_token) setCsrfToken(data.csrf_token);
-        await loadSession();
-        go('/');
+        if (data && data.csrf_token) {
+          // Accepting an invitation signs in.
+          setCsrfToken(data.csrf_token);
+          await loadSession();
+          go('/');
+        } else {
+          flash('Your new password is set. Sign in with it.');
+          go('/sign-in');
+        }
       } catch (err) {
+        // The user cannot correct the token, so only the summary shows, with what to do next.
+        if (err.status === 410) err.errors = [];
         showErrors(form, err);
       }
     });

@@ -1,0 +1,36 @@
+// ISO 3166-1 alpha-2 country codes for address forms, with English names from
+// the browser's Intl.DisplayNames. The server accepts the codes that ICU's
+// uloc_getISOCountries() lists: in ICU 72 (Debian 12) these 249 and DG, EA, IC
+// and XK, which are not assigned ISO codes.
+
+const CODES = (
+  'AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS ' +
+  'BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE ' +
+  'EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM ' +
+  'HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC ' +
+  'LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA ' +
+  'NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW ' +
+  'SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO ' +
+  'TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW'
+).trim().split(' ');
+
+let sorted = null;
+
+/** Returns the English name of a country code, or the code when the browser has none. */
+export function countryName(code) {
+  if (!code) return '';
+  try {
+    return new Intl.DisplayNames(['en'], {type: 'region'}).of(code) || code;
+  } catch {
+    return code;
+  }
+}
+
+/** Returns [code, "Name (code)"] pairs sorted by name, for a select. */
+export function countryOptions() {
+  if (!sorted) {
+    sorted = CODES.map((code) => [code, `${countryName(code)} (${code})`])
+      .sort((a, b) => a[1].localeCompare(b[1], 'en'));
+  }
+  return sorted;
+}

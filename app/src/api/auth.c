@@ -214,8 +214,8 @@ auth_me(struct request *req)
     json_object_set_new(body, "user", auth_user_json(a->user_id, a->email, a->display_name,
                                                      a->role_id, a->role_name));
     json_object_set_new(body, "permissions", principal_permissions_json(a->granted, a->own_only));
-    if (req->csrf_expected != NULL)
-        json_object_set_new(body, "csrf_token", json_string(req->csrf_expected));
+    if (auth_csrf_token(req) != NULL)
+        json_object_set_new(body, "csrf_token", json_string(auth_csrf_token(req)));
     json_object_set_new(tenant, "slug", json_string(t->slug));
     json_object_set_new(tenant, "name", json_string(t->display_name));
     json_object_set_new(tenant, "time_zone", json_string(t->time_zone));

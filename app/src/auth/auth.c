@@ -133,7 +133,7 @@ auth_session(struct request *req, const char *cookie, const char **generation)
     }
     auth_set_actor(req, user_id, &user, user.granted, user.own_only, user.role_name, user.role_id);
     ((struct actor *)req->scope.actor)->session_id = e.session_id;
-    req->csrf_expected = session_csrf_token(req->arena, secret);
+    req->session_secret = secret;
     req->session_hash = hash;
     return RESULT_OK;
 }
@@ -275,6 +275,8 @@ auth_authenticate(struct request *req, bool optional, const char **generation)
 
     *generation = NULL;
     req->scope.actor = NULL;
+    req->session_secret = NULL;
+    req->csrf_expected = NULL;
     if (req->authorization != NULL) {
         if (strncasecmp(req->authorization, "Bearer ", 7) != 0)
             return auth_unauthenticated(req, "invalid_token",
@@ -304,13 +306,24 @@ auth_authenticate(struct request *req, bool optional, const char **generation)
     return RESULT_OK;
 }
 
+const char *
+auth_csrf_token(struct request *req)
+{
+    if (req->csrf_expected == NULL && req->session_secret != NULL)
+        req->csrf_expected = session_csrf_token(req->arena, req->session_secret);
+    return req->csrf_expected;
+}
+
 enum result
 auth_check_csrf(struct request *req)
 {
-    if (req->scope.actor == NULL || req->scope.actor->token_id != 0 || req->csrf_expected == NULL)
+    const char *expected;
+
+    if (req->scope.actor == NULL || req->scope.actor->token_id != 0 ||
+        (expected = auth_csrf_token(req)) == NULL)
         return RESULT_OK;
-    if (req->csrf_token == NULL || strlen(req->csrf_token) != strlen(req->csrf_expected) ||
-        !crypto_equal(req->csrf_token, req->csrf_expected, strlen(req->csrf_expected)))
+    if (req->csrf_token == NULL || strlen(req->csrf_token) != strlen(expected) ||
+        !crypto_equal(req->csrf_token, expected, strlen(expected)))
         return response_fail(req, RESULT_DENIED, "csrf_token_invalid",
                              "This change needs the X-CSRF-Token header of your session.");
     return RESULT_OK;

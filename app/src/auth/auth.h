@@ -27,6 +27,14 @@ enum result auth_authenticate(struct request *req, bool optional, const char **g
 /* Checks the X-CSRF-Token header of a cookie-authenticated change. */
 enum result auth_check_csrf(struct request *req);
 
+/*
+ * Returns the CSRF token of the request's session, or NULL when the request was
+ * not authenticated by a session cookie. The token is an HMAC of the session
+ * secret, computed at the first call because only changes and /auth/me need it.
+ * The string lives in the request's arena.
+ */
+const char *auth_csrf_token(struct request *req);
+
 /* RESULT_DENIED, naming the permission, unless the actor holds p. */
 enum result auth_require(struct request *req, enum permission p);
 

@@ -618,6 +618,41 @@ enum {
     DB_OID_JSONB = 3802,
 };
 
+/*
+ * Converts "2026-12-04 09:30:00.123456+00", the text of a timestamptz when the
+ * session's TimeZone is UTC as db_connect sets it, by moving characters.
+ * Returns NULL for any other form (another offset, a year outside 0001-9999).
+ */
+static char *
+db_timestamp_utc(struct arena *a, const char *text)
+{
+    static const char layout[] = "dddd-dd-dd dd:dd:dd";
+    size_t fraction = 0, len;
+    const char *p;
+    char *out;
+
+    for (size_t i = 0; i < sizeof(layout) - 1; i++) {
+        if (layout[i] == 'd' ? text[i] < '0' || text[i] > '9' : text[i] != layout[i])
+            return NULL;
+    }
+    p = text + sizeof(layout) - 1;
+    if (*p == '.') {
+        fraction = strspn(p + 1, "0123456789");
+        if (fraction == 0 || fraction > 9)
+            return NULL;
+        p += 1 + fraction;
+    }
+    if (strcmp(p, "+00") != 0)
+        return NULL;
+    len = (size_t)(p - text);
+    out = arena_alloc(a, len + 2);
+    memcpy(out, text, len);
+    out[10] = 'T';
+    out[len] = 'Z';
+    out[len + 1] = '\0';
+    return out;
+}
+
 char *
 db_timestamp_rfc3339(struct arena *a, const char *text)
 {
@@ -627,7 +662,10 @@ db_timestamp_rfc3339(struct arena *a, const char *text)
     const char *p;
     char fraction[16] = "";
     time_t t;
+    char *utc = db_timestamp_utc(a, text);
 
+    if (utc != NULL)
+        return utc;
     if (sscanf(text, "%4d-%2d-%2d %2d:%2d:%2d%n", &year, &mon, &day, &hour, &min, &sec,
                &consumed) != 6)
         return arena_strdup(a, text);

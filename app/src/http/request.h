@@ -84,7 +84,8 @@ struct request {
     const struct route *route;
     const char *params[ROUTE_PARAMS_MAX];
     struct scope scope;         /* tenant, actor, connections, clock */
-    const char *csrf_expected;  /* the session's CSRF token; NULL for token requests */
+    const char *session_secret; /* secret of the session cookie; NULL for token requests */
+    const char *csrf_expected;  /* the session's CSRF token once auth_csrf_token() made it */
     const char *session_hash;   /* SHA-256 of the session secret, for sign-out */
 
     struct problem problem;

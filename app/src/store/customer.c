@@ -54,14 +54,24 @@ static struct sql lock_keys = SQL_STATEMENT(
     " hashtextextended($1 || ':customer:' || k, 0) AS h"
     " FROM jsonb_array_elements_text($2::jsonb) k ORDER BY h) keys");
 
+/*
+ * Each key is looked up through its own index, and only the first 20 ids are
+ * joined back. With the three conditions joined by OR in one WHERE, PostgreSQL
+ * 15 walked the primary key in id order and tested every row: 8.6 ms per create
+ * in 20,000 customers, growing with the table.
+ */
 static struct sql duplicates = SQL_STATEMENT(
     "SELECT c.id, c.code, c.reference, coalesce(c.email_key = $1, false) AS by_email,"
     " c.phone_keys && ARRAY(SELECT jsonb_array_elements_text($2::jsonb)) AS by_phone,"
     " coalesce(c.registration_key = $3, false) AS by_registration, "
     CUSTOMER_VISIBLE("c", "$4", "$5", "$6", "$7", "$8") " AS visible"
-    " FROM {tenant}.customers c WHERE c.email_key = $1"
-    " OR c.phone_keys && ARRAY(SELECT jsonb_array_elements_text($2::jsonb))"
-    " OR c.registration_key = $3 ORDER BY c.id LIMIT 20");
+    " FROM (SELECT m.id FROM ("
+    "SELECT e.id FROM {tenant}.customers e WHERE e.email_key = $1"
+    " UNION SELECT p.id FROM {tenant}.customers p"
+    " WHERE p.phone_keys && ARRAY(SELECT jsonb_array_elements_text($2::jsonb))"
+    " UNION SELECT r.id FROM {tenant}.customers r WHERE r.registration_key = $3"
+    ") m ORDER BY m.id LIMIT 20) k"
+    " JOIN {tenant}.customers c ON c.id = k.id ORDER BY c.id");
 
 static struct sql set_contacts_clear = SQL_STATEMENT(
     "DELETE FROM {tenant}.customer_contacts WHERE business_id = $1");

@@ -6,6 +6,17 @@
 import {apiCall, assert, assertEqual, createTenant, openPage, screenshot, signIn} from '../lib.mjs';
 
 /** Returns the figure a dashboard tile shows, by its data-figure key. */
+/**
+ * Waits up to 5 s for the cases table to show `expected` rows and returns the
+ * count it shows then: a filter's new page replaces the old one only when its
+ * answer arrives, and the old rows may hold the link a test waited for.
+ */
+async function rowsSettled(page, expected) {
+  await page.waitForFunction((n) => document.querySelectorAll('table.cases tbody tr').length === n,
+    expected, {timeout: 5000}).catch(() => {});
+  return page.locator('table.cases tbody tr').count();
+}
+
 async function figure(page, key) {
   return (await page.locator(`[data-figure="${key}"] .value`).textContent()).trim();
 }
@@ -187,7 +198,7 @@ export const tests = {
     }
     await page.goto(`${tenant.url}/#/cases`);
     await page.getByRole('link', {name: numbers[0]}).waitFor();
-    assertEqual(await page.locator('table.cases tbody tr').count(), 3, 'the list shows every case');
+    assertEqual(await rowsSettled(page, 3), 3, 'the list shows every case');
     assertEqual(await page.locator('table.cases tbody tr').first().locator('a.record-key').textContent(),
       numbers[2], 'the newest case is first');
     assert((await page.locator('table.cases tbody tr', {hasText: numbers[2]}).textContent()).includes('Overdue'),
@@ -197,17 +208,17 @@ export const tests = {
     await page.getByLabel('Assignee').selectOption('me');
     await page.waitForFunction(() => location.hash.includes('assignee=me'));
     await page.getByRole('link', {name: numbers[1]}).waitFor();
-    assertEqual(await page.locator('table.cases tbody tr').count(), 1, 'assignee "me" keeps the assigned case');
+    assertEqual(await rowsSettled(page, 1), 1, 'assignee "me" keeps the assigned case');
     await page.getByLabel('Assignee').selectOption('');
     await page.getByLabel('Due', {exact: true}).selectOption('true');
     await page.waitForFunction(() => location.hash.includes('overdue=true'));
     await page.getByRole('link', {name: numbers[2]}).waitFor();
-    assertEqual(await page.locator('table.cases tbody tr').count(), 1, 'the overdue filter keeps the overdue case');
+    assertEqual(await rowsSettled(page, 1), 1, 'the overdue filter keeps the overdue case');
     await page.getByLabel('Due', {exact: true}).selectOption('');
     await page.getByLabel('Category').selectOption('Billing');
     await page.waitForFunction(() => location.hash.includes('category=Billing'));
     await page.getByRole('link', {name: numbers[0]}).waitFor();
-    assertEqual(await page.locator('table.cases tbody tr').count(), 1, 'the category filter keeps the billing case');
+    assertEqual(await rowsSettled(page, 1), 1, 'the category filter keeps the billing case');
     await page.getByLabel('Category').selectOption('');
     await page.getByLabel('Created from').fill('2020-01-01');
     await page.getByLabel('Created until').fill('2020-12-31');
@@ -220,7 +231,7 @@ export const tests = {
     await page.getByRole('button', {name: 'Search', exact: true}).click();
     await page.waitForFunction((n) => location.hash.includes(`q=${n}`), numbers[1]);
     await page.getByRole('link', {name: numbers[1]}).waitFor();
-    assertEqual(await page.locator('table.cases tbody tr').count(), 1, 'the search by number finds one');
+    assertEqual(await rowsSettled(page, 1), 1, 'the search by number finds one');
     await page.getByLabel('Customer', {exact: true}).fill(customer.code);
     await page.getByRole('button', {name: 'Search', exact: true}).click();
     await page.waitForFunction((c) => location.hash.includes(`customer=${c}`), customer.code);

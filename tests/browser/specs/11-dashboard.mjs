@@ -102,13 +102,10 @@ export const tests = {
       assertEqual(cells.join('|'), `${week.opened}|${week.resolved}`, `week ${week.week_start} equals the API's`);
     }
 
-    // The funnel reads deals_by_stage, which is null until the pipeline fills it.
+    // This tenant has no deals: the funnel says so instead of drawing empty bars.
     const pipeline = page.locator('.chart-figure', {hasText: 'Pipeline'});
-    if (api.deals_by_stage === null) {
-      assert(await pipeline.getByText('No deals yet.').isVisible(), 'a null deals_by_stage shows "No deals yet"');
-    } else {
-      assert(await pipeline.getByRole('img').isVisible(), 'deals by stage draw the funnel');
-    }
+    assert(api.deals_by_stage.stages.every((s) => s.count === 0), 'the tenant has no deals');
+    assert(await pipeline.getByText('No deals yet.').isVisible(), 'a pipeline without deals shows "No deals yet"');
 
     // My open cases and the overdue ones link to the cases.
     const mine = page.getByRole('list', {name: 'My open cases'});
@@ -185,24 +182,33 @@ export const tests = {
     const tenant = createTenant('ui-dashboard-funnel');
     const page = track(await openPage(browser));
     await signIn(page, tenant);
-    // The sales pipeline fills deals_by_stage; until it does, the test adds stages to the real response.
-    const stages = [{name: 'Lead', count: 12}, {name: 'Proposal', count: 5}, {name: 'Won', count: 2}];
-    const real = (await apiCall(page, 'GET', '/dashboard')).body;
-    await page.route('**/api/v1/dashboard', (route) => route.fulfill({status: 200, contentType: 'application/json',
-      body: JSON.stringify({...real, deals_by_stage: stages})}));
+    // Real deals in three stages of the default pipeline: 3 new leads, 2 contacted, 1 qualified.
+    const prospect = await apiCall(page, 'POST', '/prospects',
+      {kind: 'person', first_name: 'Funnel', last_name: 'Prospect', email: 'funnel@example.com'});
+    assertEqual(prospect.status, 201, 'the prospect is created');
+    const pipelines = await apiCall(page, 'GET', '/pipelines');
+    const byName = Object.fromEntries(pipelines.body.items[0].stages.map((s) => [s.name, s.id]));
+    for (const [stage, n] of [['New Lead', 3], ['Contacted', 2], ['Qualified', 1]]) {
+      for (let i = 0; i < n; i++) {
+        const deal = await apiCall(page, 'POST', '/deals', {title: `${stage} ${i + 1}`,
+          prospect: prospect.body.reference, stage_id: byName[stage], amount: 100000});
+        assertEqual(deal.status, 201, `a deal in ${stage} is created`);
+      }
+    }
     await page.reload();
     const funnel = page.getByRole('figure', {name: 'Pipeline'});
     await funnel.getByRole('img').waitFor();
-    assertEqual(await funnel.locator('svg rect.bar').count(), 3, 'the funnel has a bar per stage');
+    assertEqual(await funnel.locator('svg rect.bar').count(), 10, 'the funnel has a bar per stage of the pipeline');
     const widths = await funnel.locator('svg rect.bar').evaluateAll((bars) =>
       bars.map((b) => Number(b.getAttribute('width'))));
-    assert(widths[0] > widths[1], `the Proposal bar is narrower than the Lead bar, got ${widths}`);
-    assert(widths[1] > widths[2], `the Won bar is narrower than the Proposal bar, got ${widths}`);
-    assert((await funnel.locator('.chart-summary').textContent()).includes('19 deals in 3 stages'),
+    assert(widths[0] > widths[1], `the Contacted bar is narrower than the New Lead bar, got ${widths}`);
+    assert(widths[1] > widths[2], `the Qualified bar is narrower than the Contacted bar, got ${widths}`);
+    assert((await funnel.locator('.chart-summary').textContent()).includes('6 deals in the Sales pipeline'),
       'the summary counts the deals');
     await funnel.getByText('Show as a table').click();
     const rows = await funnel.locator('table.chart-data tbody tr').allTextContents();
-    assertEqual(rows.join('|'), 'Lead12|Proposal5|Won2', 'the table lists each stage with its count');
+    assertEqual(rows.slice(0, 4).join('|'), 'New Lead3|Contacted2|Qualified1|Proposal Sent0',
+      'the table lists each stage with its count');
     await screenshot(page, 'dashboard-funnel');
   },
 };

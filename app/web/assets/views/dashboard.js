@@ -102,36 +102,17 @@ function shortDate(value) {
     .format(new Date(Date.UTC(y, m - 1, d)));
 }
 
-/**
- * Returns the stages of deals_by_stage as [{name, value}], from an array of
- * stages ({name or stage, count}) or an object of stage name to count.
- */
-export function funnelStages(deals) {
-  const pick = (o, keys) => keys.map((k) => o[k]).find((v) => v !== undefined && v !== null);
-  const valueOf = (v) => (typeof v === 'number' ? v : Number(pick(v || {}, ['count', 'deals', 'open', 'total']) || 0));
-  if (Array.isArray(deals)) {
-    return deals.map((s) => {
-      const stage = s.stage && typeof s.stage === 'object' ? s.stage : s;
-      return {name: String(pick(stage, ['name', 'stage', 'label']) ?? ''), value: valueOf(s)};
-    });
-  }
-  return Object.entries(deals).map(([name, v]) => ({name, value: valueOf(v)}));
-}
-
 function pipelineFunnel(deals) {
-  if (deals === null || deals === undefined) {
-    return h('div', {class: 'chart-figure'}, h('h3', {class: 'chart-title'}, 'Pipeline'),
-      h('p', {class: 'empty'}, 'No deals yet.'));
-  }
-  const stages = funnelStages(deals);
-  if (!stages.length) {
-    return h('div', {class: 'chart-figure'}, h('h3', {class: 'chart-title'}, 'Pipeline'),
-      h('p', {class: 'empty'}, 'No deals yet.'));
-  }
+  // deals_by_stage is the default pipeline with its live stages, as on the board.
+  const stages = (deals?.stages || []).map((s) => ({name: s.name, value: s.count}));
   const total = stages.reduce((sum, s) => sum + s.value, 0);
+  if (total === 0) {
+    return h('div', {class: 'chart-figure'}, h('h3', {class: 'chart-title'}, 'Pipeline'),
+      h('p', {class: 'empty'}, 'No deals yet.'));
+  }
   return funnelChart({
     title: 'Pipeline',
-    summary: `${count(total)} deals in ${stages.length} stages: `
+    summary: `${count(total)} deals in the ${deals.pipeline.name} pipeline: `
       + `${stages.map((s) => `${s.name} ${count(s.value)}`).join(', ')}.`,
     tableCaption: 'Deals by stage',
     valueLabel: 'Deals',

@@ -1,6 +1,6 @@
 // The sales pipeline: the board's columns and totals follow a deal dragged
 // with the mouse or moved with the keyboard, winning a prospect's deal names
-// the new Customer Code, a lost stage asks for the reason, a role without
+// the new Customer Code, a lost stage requests the reason, a role without
 // deals.update gets no move controls, a change made elsewhere is reported,
 // and the Deals tab, the new-deal form, the reports and the pipeline settings
 // work on a desktop and on a phone.
@@ -139,6 +139,16 @@ export const tests = {
     assertEqual(board.Qualified.totals[0].weighted_amount, '90000', 'the API\'s weighted amount agrees');
     const moved = (await apiCall(page, 'GET', `/deals/${big.id}`)).body;
     assertEqual(moved.stage.name, 'Qualified', 'the deal is in Qualified');
+
+    // The dashboard's funnel counts the deals of the default pipeline by stage.
+    await page.goto(`${tenant.url}/#/`);
+    const funnel = page.getByRole('figure', {name: 'Pipeline'});
+    await funnel.getByRole('img').waitFor();
+    await funnel.getByText('Show as a table').click();
+    const rows = await funnel.locator('table.chart-data tbody tr').allTextContents();
+    assertEqual(rows.length, Object.keys(stages).length, 'the funnel has a row per stage');
+    assert(rows.includes('New Lead1'), `the funnel counts one deal in New Lead, got ${rows}`);
+    assert(rows.includes('Qualified2'), `the funnel counts two deals in Qualified, got ${rows}`);
   },
 
   async 'move a deal with the keyboard'({browser, track}) {
@@ -194,7 +204,7 @@ export const tests = {
       'the link opens the customer');
   },
 
-  async 'lost stage asks for the reason'({browser, track}) {
+  async 'lost stage requests the reason'({browser, track}) {
     const tenant = createTenant('ui-board-lost');
     const page = track(await openPage(browser));
     await signIn(page, tenant);
@@ -468,7 +478,7 @@ export const tests = {
     await demo.getByRole('button', {name: 'Save stage'}).click();
     await page.getByRole('status').filter({hasText: 'Stage Product demo saved.'}).waitFor();
 
-    // Removing a stage with deals asks where they go.
+    // Removing a stage with deals requires a stage that takes them.
     await page.getByRole('form', {name: 'Stage On Hold'}).getByRole('button', {name: 'Remove…'}).click();
     const dialog = page.getByRole('dialog', {name: 'Remove On Hold?'});
     await dialog.waitFor();
@@ -502,7 +512,8 @@ export const tests = {
     const widths = await board.evaluate((el) => ({scroll: el.scrollWidth, client: el.clientWidth}));
     assert(widths.scroll > widths.client, 'the columns scroll sideways inside the board');
     const first = await column(page, 'New Lead').evaluate((el) => el.getBoundingClientRect().width);
-    assert(first <= 375 && first >= 250, `a column takes most of the phone's width, it is ${first}px`);
+    assert(first <= 375, `a column fits the phone's width, it is ${first}px`);
+    assert(first >= 250, `a column takes most of the phone's width, it is ${first}px`);
     await screenshot(page, 'pipeline-board');
     await moveWithKeyboard(page, 'Second', 'Contacted');
     await page.getByRole('status').filter({hasText: 'Second moved to Contacted.'}).waitFor();

@@ -103,10 +103,13 @@ function shortDate(value) {
 }
 
 /**
- * Returns the stages of deals_by_stage as [{name, value}], from an array of
- * stages ({name or stage, count}) or an object of stage name to count.
+ * Returns the stages of deals_by_stage as [{name, value}], from {pipeline,
+ * stages}, an array of stages ({name or stage, count}) or an object of stage
+ * name to count.
  */
 export function funnelStages(deals) {
+  // The API returns {pipeline, stages}: the default pipeline's stages with their counts.
+  if (deals && !Array.isArray(deals) && Array.isArray(deals.stages)) return funnelStages(deals.stages);
   const pick = (o, keys) => keys.map((k) => o[k]).find((v) => v !== undefined && v !== null);
   const valueOf = (v) => (typeof v === 'number' ? v : Number(pick(v || {}, ['count', 'deals', 'open', 'total']) || 0));
   if (Array.isArray(deals)) {

@@ -2,7 +2,7 @@
 // GET /pipelines/{id}/board with its count and totals per currency, and the
 // stage's first deals as cards. "Show more deals" follows the stage's
 // next_page. Users who may change a deal drag its card to another column or
-// use its "Move to…" menu; the board is read again after each move, so both
+// use its "Move to…" menu. The board is read again after each move, so both
 // columns show the server's totals.
 
 import {api} from '../../lib/api.js';
@@ -50,7 +50,7 @@ export async function boardView(main, params, query) {
     messages,
     board);
 
-  /** Reads the board and draws it; focusDeal names a card whose title gets the focus. */
+  /** Reads the board and draws it. focusDeal names a card whose title gets the focus. */
   async function load({message = null, focusDeal = null} = {}) {
     if (!stages.length) mount(board, loading('Loading the board…'));
     let data;
@@ -133,8 +133,9 @@ export async function boardView(main, params, query) {
       h('p', {class: 'card-amount'}, dealAmount(deal)),
       h('p', {class: 'card-meta'}, priorityBadge(deal.priority),
         deal.expected_close_date ? h('span', {class: 'muted'}, `Close ${date(deal.expected_close_date)}`) : null),
-      owner ? h('p', {class: 'card-owner muted'}, owner) : null,
-      movable ? moveMenu(deal, stage) : null);
+      owner || movable ? h('div', {class: 'card-foot'},
+        h('span', {class: 'card-owner muted'}, owner || ''),
+        movable ? moveMenu(deal, stage) : null) : null);
     if (movable) {
       item.addEventListener('dragstart', (event) => {
         dragging = {deal, stage};
@@ -185,7 +186,7 @@ export async function boardView(main, params, query) {
     });
   }
 
-  /** Moves a deal and reads the board again; after a keyboard move the card's title gets the focus. */
+  /** Moves a deal and reads the board again. After a keyboard move the card's title gets the focus. */
   async function move(deal, target, fromKeyboard) {
     const item = board.querySelector(`[data-deal-id="${deal.id}"]`);
     if (item) {

@@ -1,6 +1,6 @@
 // Pieces the deal screens share: priorities and their badges, the record a
 // deal is for, amounts and stage totals, the tenant's pipelines, and moving a
-// deal to another stage (which asks for the lost reason of a lost stage).
+// deal to another stage, with a dialog for the lost reason of a lost stage.
 
 import {api} from '../../lib/api.js';
 import {openDialog} from '../../lib/dialog.js';
@@ -48,8 +48,8 @@ export function dealAmount(deal) {
 }
 
 /**
- * Returns the lines of a stage's totals, one per currency, such as
- * "EUR 12,500.00 · weighted EUR 7,500.00". Amounts are decimal strings of
+ * Returns the totals of a stage, one entry per currency with the count and the
+ * formatted amount and weighted amount ("EUR 12,500.00"). Amounts are decimal strings of
  * minor units, which money() formats without floating point.
  */
 export function totalLines(stage) {
@@ -85,7 +85,7 @@ export function isConcurrentChange(err) {
 /**
  * Moves a deal to a stage with POST /deals/{id}/move, sending the version the
  * caller read as If-Match. A move into a lost stage from another kind first
- * asks for the lost reason in a dialog, which shows the API's field errors.
+ * requests the lost reason in a dialog, which shows the API's field errors.
  * Resolves {deal} with the moved deal and its `conversion`, {cancelled: true}
  * when the user closes the dialog, or rejects with the ApiError.
  */

@@ -1,7 +1,7 @@
 // The page of one deal (#/deals/ID): every field, a move to another stage of
 // its pipeline, the edit dialog and the stages the deal went through. Every
 // change sends If-Match with the ETag of the version shown; after a 412 the
-// page reads the deal again and says why nothing was saved.
+// page reads the deal again and shows why nothing was saved.
 
 import {api, query} from '../../lib/api.js';
 import {openDialog} from '../../lib/dialog.js';
@@ -206,7 +206,7 @@ function historySection(d) {
         entry.from_stage ? entry.from_stage.name : 'Created here',
         dateTime(entry.changed_at),
         entry.changed_by ? entry.changed_by.display_name : 'The system',
-        [hours(entry.seconds_in_stage / 3600), entry.current ? h('span', {class: 'muted'}, ' (current)') : null],
+        [entry.seconds_in_stage < 60 ? 'Under a minute' : hours(entry.seconds_in_stage / 3600), entry.current ? h('span', {class: 'muted'}, ' (current)') : null],
       ]));
       mount(results, rows.length ? dataTable({caption: `Stages of ${d.title}, oldest first`,
         columns: ['Stage', 'From', 'Entered', 'By', 'Time in stage'], rows, className: 'history-table'})

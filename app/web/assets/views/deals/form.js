@@ -57,7 +57,9 @@ export function dealFields(deal, staff) {
     autocomplete: 'off', help: 'ISO 4217 code, such as EUR.'});
   const close = field({name: 'expected_close_date', label: 'Expected close', type: 'date',
     value: deal && deal.expected_close_date});
-  const ownerId = deal ? (deal.owner ? String(deal.owner.id) : '') : String(session().user.id);
+  // A new deal belongs to the user unless they choose another owner.
+  let ownerId = String(session().user.id);
+  if (deal) ownerId = deal.owner ? String(deal.owner.id) : '';
   const ownerOptions = deal && deal.owner && !staff.some(([id]) => id === ownerId)
     ? [[ownerId, deal.owner.display_name], ...staff] : staff;
   const owner = field({name: 'owner_id', label: 'Owner', type: 'select', blank: 'Nobody', value: ownerId,

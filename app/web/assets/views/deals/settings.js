@@ -1,7 +1,7 @@
 // Pipeline settings (#/pipeline/settings?pipeline=ID), for pipeline.manage:
 // rename the pipeline, add stages, rename, reorder and change stages, and
-// remove a stage. A stage that holds deals is removed only by naming another
-// stage of the same kind that takes them (the API's move_to).
+// remove a stage. A stage that contains deals is removed only by naming
+// another stage of the same kind that takes them (the API's move_to).
 
 import {api} from '../../lib/api.js';
 import {confirmDialog, openDialog} from '../../lib/dialog.js';
@@ -53,7 +53,7 @@ export async function pipelineSettingsView(main, params, queryParams) {
     }
   }
 
-  /** Sends a change; draws the page again with a notice, or shows the error on form. */
+  /** Sends a change, then draws the page again with a notice or shows the error on form. */
   async function change(form, send, success) {
     clearErrors(form);
     try {
@@ -96,18 +96,20 @@ export async function pipelineSettingsView(main, params, queryParams) {
     const probability = field({name: 'probability', label: 'Probability (%)', inputmode: 'numeric', maxlength: 3,
       value: stage.probability});
     const kind = field({name: 'kind', label: 'Kind', type: 'select', blank: false, value: stage.kind, options: KINDS,
-      disabled: deals > 0, help: deals > 0 ? 'Fixed while the stage holds deals.' : null});
+      disabled: deals > 0, help: deals > 0 ? 'Cannot change while the stage contains deals.' : null});
     const up = h('button', {type: 'button', class: 'icon-button', 'aria-label': `Move ${stage.name} up`,
       disabled: index === 0}, '↑');
     const down = h('button', {type: 'button', class: 'icon-button', 'aria-label': `Move ${stage.name} down`,
       disabled: index === pipeline.stages.length - 1}, '↓');
     const remove = h('button', {type: 'button', class: 'danger'}, 'Remove…');
+
     const form = h('form', {class: 'form stage-row-form', novalidate: true, 'aria-label': `Stage ${stage.name}`},
       summaryBox(),
       h('p', {class: 'stage-row-meta'}, h('strong', {}, `${index + 1}. ${stage.name}`),
         h('span', {class: 'muted'}, ` · ${dealCount(deals)}`)),
       h('div', {class: 'form-grid stage-fields'}, name, probability, kind),
       h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Save stage'), up, down, remove));
+
     const path = `/pipelines/${pipeline.id}/stages/${stage.id}`;
     form.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -129,7 +131,7 @@ export async function pipelineSettingsView(main, params, queryParams) {
     const path = `/pipelines/${pipeline.id}/stages/${stage.id}`;
     if (!deals) {
       const ok = await confirmDialog({title: `Remove ${stage.name}?`, danger: true, confirmLabel: 'Remove stage',
-        message: `${stage.name} holds no deals. It leaves the board; the history of deals that were in it keeps it.`});
+        message: `${stage.name} contains no deals. It leaves the board, and the history of deals that were in it keeps it.`});
       if (ok) await change(form, () => api.del(path), `${stage.name} removed.`);
       return;
     }
@@ -140,7 +142,7 @@ export async function pipelineSettingsView(main, params, queryParams) {
     const submit = h('button', {type: 'submit', class: 'danger-solid'}, 'Move deals and remove');
     const cancel = h('button', {type: 'button'}, 'Cancel');
     const dialogForm = h('form', {class: 'form', novalidate: true}, summaryBox(),
-      h('p', {}, `${stage.name} holds ${dealCount(deals)}. Choose the stage that takes them.`), target,
+      h('p', {}, `${stage.name} contains ${dealCount(deals)}. Choose the stage that takes them.`), target,
       h('div', {class: 'actions dialog-actions'}, submit, cancel));
     const dialog = openDialog({title: `Remove ${stage.name}?`, content: dialogForm});
     cancel.addEventListener('click', () => dialog.close());

@@ -11,6 +11,7 @@ import {frame, pageHeader} from './views/layout.js';
 import {acceptInvitationView, resetPasswordView, signInView} from './views/signin.js';
 import './views/records/index.js';
 import './views/cases/index.js';
+import './views/deals/index.js';
 import './views/timeline.js';
 import './views/imports/index.js';
 import './views/staff/index.js';

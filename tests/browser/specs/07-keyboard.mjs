@@ -145,7 +145,7 @@ export const tests = {
       {kind: 'person', first_name: 'Kai', last_name: 'Keys', email: 'kai@example.com'})).body;
     const made = (await apiCall(page, 'POST', '/cases', {customer: customer.code, subject: 'Keyboard case'})).body;
 
-    // The record tabs: Profile, Timeline, Cases and History in order, moved by the arrow keys.
+    // The record tabs: Profile, Timeline, Cases, Deals and History in order, moved by the arrow keys.
     await page.goto(`${tenant.url}/#/customers/${customer.code}`);
     await page.getByRole('heading', {name: 'Kai Keys'}).waitFor();
     await tabTo(page, /^tab:Profile/);
@@ -158,7 +158,9 @@ export const tests = {
     await page.keyboard.press('End');
     assertEqual(await focused(page), 'tab:History', 'End moves to the last tab');
     await page.keyboard.press('ArrowLeft');
-    assertEqual(await focused(page), 'tab:Cases', 'ArrowLeft moves back');
+    assertEqual(await focused(page), 'tab:Deals', 'ArrowLeft moves back to the Deals tab');
+    await page.keyboard.press('ArrowLeft');
+    assertEqual(await focused(page), 'tab:Cases', 'ArrowLeft moves back to the Cases tab');
 
     // Into the Cases panel and the case with Tab and Enter.
     await tabTo(page, new RegExp(`^a:${made.number}$`));

@@ -1,3 +1,5 @@
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/json_writer.h"
@@ -29,8 +31,45 @@ json_writer_init(struct json_writer *w, struct arena *a, size_t capacity)
 char *
 json_writer_finish(struct json_writer *w, size_t *len)
 {
+    w->out.data[w->out.len] = '\0';
     *len = w->out.len;
     return w->out.data;
+}
+
+/* Makes room for n more bytes and a NUL after them; returns where they go. */
+static char *
+json_reserve(struct json_writer *w, size_t n)
+{
+    struct buf *b = &w->out;
+    size_t cap_new;
+    char *data_new;
+
+    if (n < b->cap - b->len)
+        return b->data + b->len;
+    if (n > SIZE_MAX / 4 - b->len)
+        abort(); /* more than the address space; arena_alloc aborts likewise */
+    cap_new = b->cap * 2;
+    while (cap_new <= b->len + n)
+        cap_new *= 2;
+    data_new = arena_alloc(b->arena, cap_new);
+    memcpy(data_new, b->data, b->len);
+    b->data = data_new;
+    b->cap = cap_new;
+    return b->data + b->len;
+}
+
+static void
+json_put(struct json_writer *w, const char *s, size_t n)
+{
+    memcpy(json_reserve(w, n), s, n);
+    w->out.len += n;
+}
+
+static void
+json_put_char(struct json_writer *w, char c)
+{
+    *json_reserve(w, 1) = c;
+    w->out.len++;
 }
 
 /* Puts the comma between two values of an array or two members of an object. */
@@ -38,21 +77,21 @@ static void
 json_write_separator(struct json_writer *w)
 {
     if (w->comma)
-        buf_putc(&w->out, ',');
+        json_put_char(w, ',');
 }
 
 void
 json_write_object_begin(struct json_writer *w)
 {
     json_write_separator(w);
-    buf_putc(&w->out, '{');
+    json_put_char(w, '{');
     w->comma = false;
 }
 
 void
 json_write_object_end(struct json_writer *w)
 {
-    buf_putc(&w->out, '}');
+    json_put_char(w, '}');
     w->comma = true;
 }
 
@@ -60,72 +99,86 @@ void
 json_write_array_begin(struct json_writer *w)
 {
     json_write_separator(w);
-    buf_putc(&w->out, '[');
+    json_put_char(w, '[');
     w->comma = false;
 }
 
 void
 json_write_array_end(struct json_writer *w)
 {
-    buf_putc(&w->out, ']');
+    json_put_char(w, ']');
     w->comma = true;
 }
 
-/* Appends s as a quoted, escaped string, copying runs that need no escape at once. */
+/* Puts the escape sequence of a character that JSON strings must not hold as it is. */
 static void
-json_put_string(struct buf *b, const char *s, size_t len)
+json_put_escape(struct json_writer *w, unsigned char ch)
 {
     static const char hex[] = "0123456789ABCDEF";
-    const char *run = s, *end = s + len;
+    char esc[6] = {'\\', 'u', '0', '0', 0, 0};
+    size_t n = 2;
 
-    buf_putc(b, '"');
-    for (const char *p = s; p < end; p++) {
-        unsigned char ch = (unsigned char)*p;
-        char esc[6] = {'\\', 'u', '0', '0', 0, 0};
-        size_t n = 2;
-
-        if (ch >= 0x20 && ch != '"' && ch != '\\')
-            continue;
-        buf_append(b, run, (size_t)(p - run));
-        run = p + 1;
-        switch (ch) {
-        case '"':
-        case '\\':
-            esc[1] = (char)ch;
-            break;
-        case '\b':
-            esc[1] = 'b';
-            break;
-        case '\f':
-            esc[1] = 'f';
-            break;
-        case '\n':
-            esc[1] = 'n';
-            break;
-        case '\r':
-            esc[1] = 'r';
-            break;
-        case '\t':
-            esc[1] = 't';
-            break;
-        default:
-            esc[4] = hex[ch >> 4];
-            esc[5] = hex[ch & 0xf];
-            n = 6;
-            break;
-        }
-        buf_append(b, esc, n);
+    switch (ch) {
+    case '"':
+    case '\\':
+        esc[1] = (char)ch;
+        break;
+    case '\b':
+        esc[1] = 'b';
+        break;
+    case '\f':
+        esc[1] = 'f';
+        break;
+    case '\n':
+        esc[1] = 'n';
+        break;
+    case '\r':
+        esc[1] = 'r';
+        break;
+    case '\t':
+        esc[1] = 't';
+        break;
+    default:
+        esc[4] = hex[ch >> 4];
+        esc[5] = hex[ch & 0xf];
+        n = 6;
+        break;
     }
-    buf_append(b, run, (size_t)(end - run));
-    buf_putc(b, '"');
+    json_put(w, esc, n);
+}
+
+/*
+ * Puts s as a quoted, escaped string. Room for the string without escapes is
+ * made once, and bytes are copied while they need none.
+ */
+static void
+json_put_string(struct json_writer *w, const char *s, size_t len)
+{
+    const char *end = s + len;
+    char *out = json_reserve(w, len + 2);
+
+    *out++ = '"';
+    for (; s < end; s++) {
+        unsigned char ch = (unsigned char)*s;
+
+        if (ch < 0x20 || ch == '"' || ch == '\\') {
+            w->out.len = (size_t)(out - w->out.data);
+            json_put_escape(w, ch);
+            out = json_reserve(w, (size_t)(end - s) + 1);
+            continue;
+        }
+        *out++ = (char)ch;
+    }
+    *out++ = '"';
+    w->out.len = (size_t)(out - w->out.data);
 }
 
 void
 json_write_key(struct json_writer *w, const char *key)
 {
     json_write_separator(w);
-    json_put_string(&w->out, key, strlen(key));
-    buf_putc(&w->out, ':');
+    json_put_string(w, key, strlen(key));
+    json_put_char(w, ':');
     w->comma = false;
 }
 
@@ -133,7 +186,7 @@ void
 json_write_raw(struct json_writer *w, const char *text, size_t len)
 {
     json_write_separator(w);
-    buf_append(&w->out, text, len);
+    json_put(w, text, len);
     w->comma = true;
 }
 
@@ -141,7 +194,7 @@ void
 json_write_string(struct json_writer *w, const char *s, size_t len)
 {
     json_write_separator(w);
-    json_put_string(&w->out, s, len);
+    json_put_string(w, s, len);
     w->comma = true;
 }
 
@@ -189,7 +242,7 @@ json_write_int(struct json_writer *w, int64_t value)
 static int
 json_write_callback(const char *data, size_t size, void *w)
 {
-    buf_append(&((struct json_writer *)w)->out, data, size);
+    json_put(w, data, size);
     return 0;
 }
 
@@ -473,7 +526,7 @@ json_copy_object(struct json_copy *c)
         if (c->p >= c->end || *c->p != ':')
             return false;
         c->p++;
-        buf_putc(&c->w->out, ':');
+        json_put_char(c->w, ':');
         c->w->comma = false;
         if (!json_copy_value(c))
             return false;
@@ -576,7 +629,6 @@ json_write_text(struct json_writer *w, const char *text, size_t len, bool arrays
 
     /* Uncommon or invalid text: undo the partial copy and let jansson decide. */
     w->out.len = mark;
-    w->out.data[mark] = '\0';
     w->comma = comma;
     parsed = json_loadb(text, len, JSON_DECODE_ANY, NULL);
     if (arrays_only && !json_is_array(parsed))

@@ -49,28 +49,122 @@ principal_from_user_row(const struct user_row *row, struct principal_user *out)
     principal_parse_permissions(row->permissions, &out->granted, &out->own_only);
 }
 
+/*
+ * The user entry is one line: "U1", then active (0 or 1), credential version,
+ * role id, granted and own-only masks in decimal, then the role name, email and
+ * display name, each as "<bytes>:<text>" (or "-" for none), all separated by
+ * single spaces. It replaces a JSON object, whose parsing cost more than the
+ * rest of authentication; principal_user_decode() still reads that form, so
+ * entries written before an upgrade stay valid until they expire.
+ */
+#define USER_ENTRY_TAG "U1 "
+
+static void
+user_entry_put_text(struct buf *b, const char *s)
+{
+    if (s == NULL)
+        buf_puts(b, " -");
+    else
+        buf_printf(b, " %zu:%s", strlen(s), s);
+}
+
 char *
 principal_user_encode(struct arena *a, const struct principal_user *u, size_t *len)
 {
-    struct arena *previous = json_use_arena(a);
-    json_t *o = json_object();
-    char *text;
+    struct buf b;
 
-    json_object_set_new(o, "a", json_boolean(u->active));
-    json_object_set_new(o, "cv", json_integer(u->credential_version));
-    json_object_set_new(o, "rid", json_integer(u->role_id));
-    json_object_set_new(o, "rn", json_string(u->role_name));
-    json_object_set_new(o, "g", json_string(arena_printf(a, "%" PRIu64, u->granted)));
-    json_object_set_new(o, "o", json_string(arena_printf(a, "%" PRIu64, u->own_only)));
-    json_object_set_new(o, "e", json_string(u->email));
-    json_object_set_new(o, "n", json_string(u->display_name));
-    text = json_dump(o, len);
-    json_use_arena(previous);
-    return text;
+    buf_init(&b, a, 128);
+    buf_printf(&b, USER_ENTRY_TAG "%d %d %" PRId64 " %" PRIu64 " %" PRIu64, u->active ? 1 : 0,
+               u->credential_version, u->role_id, u->granted, u->own_only);
+    user_entry_put_text(&b, u->role_name);
+    user_entry_put_text(&b, u->email);
+    user_entry_put_text(&b, u->display_name);
+    *len = b.len;
+    return b.data;
 }
 
-bool
-principal_user_decode(struct arena *a, const char *text, size_t len, struct principal_user *out)
+/* Reads decimal digits up to a space or the end, at most max; false when there are none. */
+static bool
+user_entry_number(char **p, const char *end, uint64_t max, uint64_t *out)
+{
+    uint64_t n = 0;
+    char *start = *p;
+
+    for (; *p < end && **p >= '0' && **p <= '9'; (*p)++) {
+        unsigned digit = (unsigned)(**p - '0');
+
+        if (digit > max || n > (max - digit) / 10)
+            return false;
+        n = n * 10 + digit;
+    }
+    if (*p == start || (*p < end && **p != ' '))
+        return false;
+    if (*p < end)
+        (*p)++;
+    *out = n;
+    return true;
+}
+
+/* Reads "<bytes>:<text>" or "-", ending the text with a NUL in place of its separator. */
+static bool
+user_entry_text(char **p, char *end, const char **out)
+{
+    uint64_t n;
+    char *start = *p;
+
+    if (*p < end && **p == '-' && (*p + 1 == end || (*p)[1] == ' ')) {
+        *out = NULL;
+        *p += *p + 1 < end ? 2 : 1;
+        return true;
+    }
+    for (n = 0; *p < end && **p >= '0' && **p <= '9' && *p - start < 9; (*p)++)
+        n = n * 10 + (uint64_t)(**p - '0');
+    if (*p == start || *p >= end || **p != ':' || n > (uint64_t)(end - *p - 1))
+        return false;
+    *out = *p + 1;
+    *p += 1 + n;
+    if (*p < end && **p != ' ')
+        return false;
+    **p = '\0';
+    if (*p < end)
+        (*p)++;
+    return true;
+}
+
+static bool
+user_entry_decode(struct arena *a, const char *text, size_t len, struct principal_user *out)
+{
+    char *copy = arena_strndup(a, text, len);
+    char *p = copy + strlen(USER_ENTRY_TAG), *end = copy + len;
+    uint64_t active, version, role, granted, own_only;
+    bool negative = false;
+
+    if (!user_entry_number(&p, end, 1, &active) ||
+        !user_entry_number(&p, end, INT32_MAX, &version))
+        return false;
+    if (p < end && *p == '-') {
+        negative = true;
+        p++;
+    }
+    /* The magnitude of INT64_MIN is one more than INT64_MAX. */
+    if (!user_entry_number(&p, end, (uint64_t)INT64_MAX + negative, &role) ||
+        !user_entry_number(&p, end, UINT64_MAX, &granted) ||
+        !user_entry_number(&p, end, UINT64_MAX, &own_only) ||
+        !user_entry_text(&p, end, &out->role_name) || !user_entry_text(&p, end, &out->email) ||
+        !user_entry_text(&p, end, &out->display_name) || p != end)
+        return false;
+    out->active = active == 1;
+    out->credential_version = (int)version;
+    out->role_id = negative ? (int64_t)(0 - role) : (int64_t)role;
+    out->granted = granted;
+    out->own_only = own_only;
+    return out->role_name != NULL && out->email != NULL && out->display_name != NULL;
+}
+
+/* Reads the JSON form that workers wrote before the line form. */
+static bool
+user_entry_decode_json(struct arena *a, const char *text, size_t len,
+                       struct principal_user *out)
 {
     struct arena *previous = json_use_arena(a);
     json_t *o = json_parse(text, len, NULL);
@@ -90,6 +184,14 @@ principal_user_decode(struct arena *a, const char *text, size_t len, struct prin
     }
     json_use_arena(previous);
     return ok;
+}
+
+bool
+principal_user_decode(struct arena *a, const char *text, size_t len, struct principal_user *out)
+{
+    if (len >= strlen(USER_ENTRY_TAG) && memcmp(text, USER_ENTRY_TAG, strlen(USER_ENTRY_TAG)) == 0)
+        return user_entry_decode(a, text, len, out);
+    return user_entry_decode_json(a, text, len, out);
 }
 
 char *

@@ -50,12 +50,12 @@ principal_from_user_row(const struct user_row *row, struct principal_user *out)
 }
 
 /*
- * The user entry is one line: "U1", then active (0 or 1), credential version,
- * role id, granted and own-only masks in decimal, then the role name, email and
- * display name, each as "<bytes>:<text>" (or "-" for none), all separated by
- * single spaces. It replaces a JSON object, whose parsing cost more than the
- * rest of authentication; principal_user_decode() still reads that form, so
- * entries written before an upgrade stay valid until they expire.
+ * The user entry is one line of fields separated by single spaces: "U1", then
+ * active (0 or 1), credential version, role id, and the granted and own-only
+ * masks in decimal. The role name, email and display name follow, each as
+ * "<bytes>:<text>" or "-" for none. The line replaced a JSON object whose
+ * parsing cost more than the rest of authentication. principal_user_decode()
+ * still reads that form, so entries written before an upgrade stay valid.
  */
 #define USER_ENTRY_TAG "U1 "
 

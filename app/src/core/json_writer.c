@@ -11,7 +11,7 @@
 /* Digits of an integer that surely fits in int64; longer ones go through jansson. */
 #define JSON_COPY_DIGITS_MAX 18
 
-/* The text being copied by json_write_json and where the copy stands. */
+/* The text json_write_json copies and the position the copy has reached. */
 struct json_copy {
     struct json_writer *w;
     const char *p;
@@ -36,7 +36,7 @@ json_writer_finish(struct json_writer *w, size_t *len)
     return w->out.data;
 }
 
-/* Makes room for n more bytes and a NUL after them; returns where they go. */
+/* Makes room for n more bytes and a NUL after them, and returns where they go. */
 static char *
 json_reserve(struct json_writer *w, size_t n)
 {
@@ -386,7 +386,12 @@ json_copy_utf8_length(const unsigned char *p, const unsigned char *end)
 
     if (p[0] < 0xc2 || p[0] > 0xf4)
         return 0;
-    n = p[0] < 0xe0 ? 2 : p[0] < 0xf0 ? 3 : 4;
+    if (p[0] < 0xe0)
+        n = 2;
+    else if (p[0] < 0xf0)
+        n = 3;
+    else
+        n = 4;
     if ((size_t)(end - p) < n)
         return 0;
     cp = p[0] & (0x3f >> (n - 1));
@@ -486,9 +491,9 @@ json_copy_string(struct json_copy *c)
 }
 
 /*
- * Copies an object's members. Names are compared in their written form, which
- * is the same for equal names; a duplicate goes through jansson, which keeps
- * the last value at the first name's place.
+ * Copies an object's members. Equal names have the same written form, so names
+ * are compared as written. An object with a duplicate name goes through
+ * jansson, which keeps the last value at the first name's place.
  */
 static bool
 json_copy_object(struct json_copy *c)

@@ -68,7 +68,7 @@ void json_write_value(struct json_writer *w, const json_t *value);
  */
 void json_write_json(struct json_writer *w, const char *text, size_t len);
 
-/* Writes JSON text as json_write_json() does when it holds an array, else []. */
+/* Writes JSON text as json_write_json() does when it contains an array, else []. */
 void json_write_json_array(struct json_writer *w, const char *text, size_t len);
 
 #endif

@@ -4,6 +4,7 @@
 
 #include "auth/principal.h"
 #include "core/json.h"
+#include "core/text.h"
 
 #define USER_ENTRY_TTL 300 /* seconds; changes delete the entry at once */
 
@@ -83,34 +84,15 @@ principal_user_encode(struct arena *a, const struct principal_user *u, size_t *l
     return b.data;
 }
 
-/* Reads decimal digits up to a space or the end, at most max; false when there are none. */
+/*
+ * Reads "<bytes>:<text>" or "-" at *p in copy, ending the text with a NUL in
+ * place of its separator.
+ */
 static bool
-user_entry_number(char **p, const char *end, uint64_t max, uint64_t *out)
-{
-    uint64_t n = 0;
-    char *start = *p;
-
-    for (; *p < end && **p >= '0' && **p <= '9'; (*p)++) {
-        unsigned digit = (unsigned)(**p - '0');
-
-        if (digit > max || n > (max - digit) / 10)
-            return false;
-        n = n * 10 + digit;
-    }
-    if (*p == start || (*p < end && **p != ' '))
-        return false;
-    if (*p < end)
-        (*p)++;
-    *out = n;
-    return true;
-}
-
-/* Reads "<bytes>:<text>" or "-", ending the text with a NUL in place of its separator. */
-static bool
-user_entry_text(char **p, char *end, const char **out)
+user_entry_text(char *copy, const char **p, const char *end, const char **out)
 {
     uint64_t n;
-    char *start = *p;
+    const char *start = *p;
 
     if (*p < end && **p == '-' && (*p + 1 == end || (*p)[1] == ' ')) {
         *out = NULL;
@@ -125,7 +107,7 @@ user_entry_text(char **p, char *end, const char **out)
     *p += 1 + n;
     if (*p < end && **p != ' ')
         return false;
-    **p = '\0';
+    copy[*p - copy] = '\0';
     if (*p < end)
         (*p)++;
     return true;
@@ -135,27 +117,22 @@ static bool
 user_entry_decode(struct arena *a, const char *text, size_t len, struct principal_user *out)
 {
     char *copy = arena_strndup(a, text, len);
-    char *p = copy + strlen(USER_ENTRY_TAG), *end = copy + len;
-    uint64_t active, version, role, granted, own_only;
-    bool negative = false;
+    const char *p = copy + strlen(USER_ENTRY_TAG), *end = copy + len;
+    uint64_t active, version, granted, own_only;
+    int64_t role;
 
-    if (!user_entry_number(&p, end, 1, &active) ||
-        !user_entry_number(&p, end, INT32_MAX, &version))
-        return false;
-    if (p < end && *p == '-') {
-        negative = true;
-        p++;
-    }
-    /* The magnitude of INT64_MIN is one more than INT64_MAX. */
-    if (!user_entry_number(&p, end, (uint64_t)INT64_MAX + negative, &role) ||
-        !user_entry_number(&p, end, UINT64_MAX, &granted) ||
-        !user_entry_number(&p, end, UINT64_MAX, &own_only) ||
-        !user_entry_text(&p, end, &out->role_name) || !user_entry_text(&p, end, &out->email) ||
-        !user_entry_text(&p, end, &out->display_name) || p != end)
+    if (!text_read_decimal(&p, end, 1, &active) ||
+        !text_read_decimal(&p, end, INT32_MAX, &version) ||
+        !text_read_integer(&p, end, INT64_MIN, INT64_MAX, &role) ||
+        !text_read_decimal(&p, end, UINT64_MAX, &granted) ||
+        !text_read_decimal(&p, end, UINT64_MAX, &own_only) ||
+        !user_entry_text(copy, &p, end, &out->role_name) ||
+        !user_entry_text(copy, &p, end, &out->email) ||
+        !user_entry_text(copy, &p, end, &out->display_name) || p != end)
         return false;
     out->active = active == 1;
     out->credential_version = (int)version;
-    out->role_id = negative ? (int64_t)(0 - role) : (int64_t)role;
+    out->role_id = role;
     out->granted = granted;
     out->own_only = own_only;
     return out->role_name != NULL && out->email != NULL && out->display_name != NULL;

@@ -7,6 +7,7 @@
 #include "core/config.h"
 #include "core/crypto.h"
 #include "core/json.h"
+#include "core/text.h"
 #include "domain/settings.h"
 #include "store/identity.h"
 
@@ -60,46 +61,19 @@ session_entry_encode(struct arena *a, const struct session_entry *e, size_t *len
     return text;
 }
 
-/* Reads a signed decimal integer within [min, max] and the space after it, if any. */
-static bool
-session_entry_number(const char **p, const char *end, int64_t min, int64_t max, int64_t *out)
-{
-    bool negative = *p < end && **p == '-';
-    uint64_t limit = negative ? 0 - (uint64_t)min : (uint64_t)max;
-    uint64_t n = 0;
-    const char *start;
-
-    if (negative)
-        (*p)++;
-    start = *p;
-    for (; *p < end && **p >= '0' && **p <= '9'; (*p)++) {
-        unsigned digit = (unsigned)(**p - '0');
-
-        if (digit > limit || n > (limit - digit) / 10)
-            return false;
-        n = n * 10 + digit;
-    }
-    if (*p == start || (*p < end && **p != ' '))
-        return false;
-    if (*p < end)
-        (*p)++;
-    *out = negative ? (int64_t)(0 - n) : (int64_t)n;
-    return true;
-}
-
 bool
 session_entry_decode(struct arena *a, const char *text, size_t len, struct session_entry *e)
 {
     const char *p = text, *end = text + len;
     int64_t sid, uid, cv, exp, idle, seen;
 
-    (void)a;
-    if (!session_entry_number(&p, end, INT64_MIN, INT64_MAX, &sid) ||
-        !session_entry_number(&p, end, INT64_MIN, INT64_MAX, &uid) ||
-        !session_entry_number(&p, end, INT_MIN, INT_MAX, &cv) ||
-        !session_entry_number(&p, end, INT64_MIN, INT64_MAX, &exp) ||
-        !session_entry_number(&p, end, INT64_MIN, INT64_MAX, &idle) ||
-        !session_entry_number(&p, end, INT64_MIN, INT64_MAX, &seen) || p != end ||
+    (void)a; /* the entry is read in place */
+    if (!text_read_integer(&p, end, INT64_MIN, INT64_MAX, &sid) ||
+        !text_read_integer(&p, end, INT64_MIN, INT64_MAX, &uid) ||
+        !text_read_integer(&p, end, INT_MIN, INT_MAX, &cv) ||
+        !text_read_integer(&p, end, INT64_MIN, INT64_MAX, &exp) ||
+        !text_read_integer(&p, end, INT64_MIN, INT64_MAX, &idle) ||
+        !text_read_integer(&p, end, INT64_MIN, INT64_MAX, &seen) || p != end ||
         end[-1] == ' ')
         return false;
     e->session_id = sid;

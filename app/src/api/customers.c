@@ -16,7 +16,7 @@
 #include "http/response.h"
 
 #define KEY_MAX 40 /* characters of a code or reference in a path */
-/* Bytes reserved for one record's JSON text; a typical record takes about 1,000. */
+/* Bytes reserved for one record's JSON text before the buffer has to grow. */
 #define RECORD_TEXT_CAPACITY 2048
 
 /* The differences between the two resources. */

@@ -126,13 +126,13 @@ def errors:
   " libfcgi, PostgreSQL and Redis, but not the worker's own work. The worker executes" +
   " \($r.callgrind.instructions_per_request | commas) instructions per request in user space," +
   " \(([$r.callgrind.by_object[] | select(.object | startswith("libjansson")) | .share] | add // 0) | pct)" +
-  " of them in libjansson: the row becomes a JSON object (`db_row_json`), then the record's" +
-  " object (`customer_record_from_row`), then text (`json_dump`). Parsing the user's cache" +
-  " entry, which is JSON too, and the request's log line come next. These costs are the" +
+  " of them in libjansson. The record is written as text in one pass from the PostgreSQL" +
+  " result (`customer_record_write`), so most of the rest is libpq reading the result," +
+  " libfcgi reading the request, the Redis round trip and the log line; the tables below name" +
+  " the functions. These costs are the" +
   " difference between the product and the composed ceiling (see the next section), so the" +
   " product reaches 75% of the ceiling only when the worker's own work falls to about a third" +
-  " of the machine time of the parts; building the response in one pass without" +
-  " intermediate JSON objects would be the step towards that."
+  " of the machine time of the parts."
  else empty end),
 (if $r.get.latency_ms.p99 >= 10 then
 "- **p99 at \($s.connections) connections.** With \($s.connections) connections always busy," +

@@ -16,6 +16,8 @@
 #include "http/response.h"
 
 #define KEY_MAX 40 /* characters of a code or reference in a path */
+/* Bytes reserved for one record's JSON text before the buffer has to grow. */
+#define RECORD_TEXT_CAPACITY 2048
 
 /* The differences between the two resources. */
 struct resource {
@@ -149,7 +151,10 @@ record_get(struct request *req, const struct resource *res)
     const char *key = path_key(req);
     struct customer_visibility v;
     enum customer_archived mode;
-    json_t *record;
+    struct json_writer w;
+    int64_t version;
+    const char *text;
+    size_t len;
     enum result r;
 
     if ((r = check_query(req, allowed)) != RESULT_OK ||
@@ -158,12 +163,15 @@ record_get(struct request *req, const struct resource *res)
     if (key == NULL)
         return not_found(req, res, NULL);
     v = customer_visibility(req->scope.actor, CUSTOMER_READ, mode);
-    r = customer_get(&req->scope, res->key, key, &v, &record);
+    json_writer_init(&w, req->arena, RECORD_TEXT_CAPACITY);
+    r = customer_get_write(&req->scope, res->key, key, &v, &w, &version);
     if (r == RESULT_NOT_FOUND)
         return not_found(req, res, key);
     if (r != RESULT_OK)
         return r;
-    respond_record(req, res, 200, record);
+    response_etag(req, version);
+    text = json_writer_finish(&w, &len);
+    response_json_text(req, 200, text, len);
     return RESULT_OK;
 }
 
@@ -439,9 +447,10 @@ record_list(struct request *req, const struct resource *res)
     struct customer_list_query q;
     struct customer_visibility v;
     struct paging page;
-    json_t *items, *body;
-    const char *last_key;
+    struct json_writer w;
+    const char *last_key, *text;
     int64_t last_id = 0;
+    size_t len;
     enum result r;
 
     if ((r = check_query(req, allowed)) != RESULT_OK ||
@@ -454,16 +463,18 @@ record_list(struct request *req, const struct resource *res)
     q.after_key = page.after_key;
     q.after_id = page.after_id;
     q.limit = page.limit;
-    if ((r = customer_list(&req->scope, &q, &items, &last_key, &last_id)) != RESULT_OK)
+    json_writer_init(&w, req->arena, (size_t)page.limit * RECORD_TEXT_CAPACITY);
+    json_write_object_begin(&w);
+    json_write_key(&w, "items");
+    if ((r = customer_list_write(&req->scope, &q, &w, &last_key, &last_id)) != RESULT_OK)
         return r;
-    body = json_object();
-    json_object_set_new(body, "items", items);
-    json_object_set_new(
-        body, "next_cursor",
-        json_string_or_null(last_key != NULL
-                                ? paging_next_cursor(req->arena, &page, last_key, last_id)
-                                : NULL));
-    response_json(req, 200, body);
+    json_write_key(&w, "next_cursor");
+    json_write_cstring(&w, last_key != NULL
+                               ? paging_next_cursor(req->arena, &page, last_key, last_id)
+                               : NULL);
+    json_write_object_end(&w);
+    text = json_writer_finish(&w, &len);
+    response_json_text(req, 200, text, len);
     return RESULT_OK;
 }
 

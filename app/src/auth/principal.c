@@ -4,6 +4,7 @@
 
 #include "auth/principal.h"
 #include "core/json.h"
+#include "core/text.h"
 
 #define USER_ENTRY_TTL 300 /* seconds; changes delete the entry at once */
 
@@ -49,28 +50,98 @@ principal_from_user_row(const struct user_row *row, struct principal_user *out)
     principal_parse_permissions(row->permissions, &out->granted, &out->own_only);
 }
 
+/*
+ * The user entry is one line of fields separated by single spaces: "U1", then
+ * active (0 or 1), credential version, role id, and the granted and own-only
+ * masks in decimal. The role name, email and display name follow, each as
+ * "<bytes>:<text>" or "-" for none. The line replaced a JSON object whose
+ * parsing cost more than the rest of authentication. principal_user_decode()
+ * still reads that form, so entries written before an upgrade stay valid.
+ */
+#define USER_ENTRY_TAG "U1 "
+
+static void
+user_entry_put_text(struct buf *b, const char *s)
+{
+    if (s == NULL)
+        buf_puts(b, " -");
+    else
+        buf_printf(b, " %zu:%s", strlen(s), s);
+}
+
 char *
 principal_user_encode(struct arena *a, const struct principal_user *u, size_t *len)
 {
-    struct arena *previous = json_use_arena(a);
-    json_t *o = json_object();
-    char *text;
+    struct buf b;
 
-    json_object_set_new(o, "a", json_boolean(u->active));
-    json_object_set_new(o, "cv", json_integer(u->credential_version));
-    json_object_set_new(o, "rid", json_integer(u->role_id));
-    json_object_set_new(o, "rn", json_string(u->role_name));
-    json_object_set_new(o, "g", json_string(arena_printf(a, "%" PRIu64, u->granted)));
-    json_object_set_new(o, "o", json_string(arena_printf(a, "%" PRIu64, u->own_only)));
-    json_object_set_new(o, "e", json_string(u->email));
-    json_object_set_new(o, "n", json_string(u->display_name));
-    text = json_dump(o, len);
-    json_use_arena(previous);
-    return text;
+    buf_init(&b, a, 128);
+    buf_printf(&b, USER_ENTRY_TAG "%d %d %" PRId64 " %" PRIu64 " %" PRIu64, u->active ? 1 : 0,
+               u->credential_version, u->role_id, u->granted, u->own_only);
+    user_entry_put_text(&b, u->role_name);
+    user_entry_put_text(&b, u->email);
+    user_entry_put_text(&b, u->display_name);
+    *len = b.len;
+    return b.data;
 }
 
-bool
-principal_user_decode(struct arena *a, const char *text, size_t len, struct principal_user *out)
+/*
+ * Reads "<bytes>:<text>" or "-" at *p in copy, ending the text with a NUL in
+ * place of its separator.
+ */
+static bool
+user_entry_text(char *copy, const char **p, const char *end, const char **out)
+{
+    uint64_t n;
+    const char *start = *p;
+
+    if (*p < end && **p == '-' && (*p + 1 == end || (*p)[1] == ' ')) {
+        *out = NULL;
+        *p += *p + 1 < end ? 2 : 1;
+        return true;
+    }
+    for (n = 0; *p < end && **p >= '0' && **p <= '9' && *p - start < 9; (*p)++)
+        n = n * 10 + (uint64_t)(**p - '0');
+    if (*p == start || *p >= end || **p != ':' || n > (uint64_t)(end - *p - 1))
+        return false;
+    *out = *p + 1;
+    *p += 1 + n;
+    if (*p < end && **p != ' ')
+        return false;
+    copy[*p - copy] = '\0';
+    if (*p < end)
+        (*p)++;
+    return true;
+}
+
+static bool
+user_entry_decode(struct arena *a, const char *text, size_t len, struct principal_user *out)
+{
+    char *copy = arena_strndup(a, text, len);
+    const char *p = copy + strlen(USER_ENTRY_TAG), *end = copy + len;
+    uint64_t active, version, granted, own_only;
+    int64_t role;
+
+    if (!text_read_decimal(&p, end, 1, &active) ||
+        !text_read_decimal(&p, end, INT32_MAX, &version) ||
+        !text_read_integer(&p, end, INT64_MIN, INT64_MAX, &role) ||
+        !text_read_decimal(&p, end, UINT64_MAX, &granted) ||
+        !text_read_decimal(&p, end, UINT64_MAX, &own_only) ||
+        !user_entry_text(copy, &p, end, &out->role_name) ||
+        !user_entry_text(copy, &p, end, &out->email) ||
+        !user_entry_text(copy, &p, end, &out->display_name) || p != end)
+        return false;
+    out->active = active == 1;
+    out->credential_version = (int)version;
+    out->role_id = role;
+    out->granted = granted;
+    out->own_only = own_only;
+    return out->role_name != NULL && out->email != NULL && out->display_name != NULL;
+}
+
+/* Reads the JSON form that workers wrote before the line form. */
+static bool
+user_entry_decode_json(struct arena *a, const char *text, size_t len,
+                       struct principal_user *out)
 {
     struct arena *previous = json_use_arena(a);
     json_t *o = json_parse(text, len, NULL);
@@ -90,6 +161,14 @@ principal_user_decode(struct arena *a, const char *text, size_t len, struct prin
     }
     json_use_arena(previous);
     return ok;
+}
+
+bool
+principal_user_decode(struct arena *a, const char *text, size_t len, struct principal_user *out)
+{
+    if (len >= strlen(USER_ENTRY_TAG) && memcmp(text, USER_ENTRY_TAG, strlen(USER_ENTRY_TAG)) == 0)
+        return user_entry_decode(a, text, len, out);
+    return user_entry_decode_json(a, text, len, out);
 }
 
 char *

@@ -1,4 +1,5 @@
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -6,6 +7,7 @@
 #include "core/config.h"
 #include "core/crypto.h"
 #include "core/json.h"
+#include "core/text.h"
 #include "domain/settings.h"
 #include "store/identity.h"
 
@@ -62,16 +64,21 @@ session_entry_encode(struct arena *a, const struct session_entry *e, size_t *len
 bool
 session_entry_decode(struct arena *a, const char *text, size_t len, struct session_entry *e)
 {
-    char *copy = arena_strndup(a, text, len);
-    int64_t sid, uid, exp, idle, seen;
-    int cv;
+    const char *p = text, *end = text + len;
+    int64_t sid, uid, cv, exp, idle, seen;
 
-    if (sscanf(copy, "%" SCNd64 " %" SCNd64 " %d %" SCNd64 " %" SCNd64 " %" SCNd64, &sid, &uid,
-               &cv, &exp, &idle, &seen) != 6)
+    (void)a; /* the entry is read in place */
+    if (!text_read_integer(&p, end, INT64_MIN, INT64_MAX, &sid) ||
+        !text_read_integer(&p, end, INT64_MIN, INT64_MAX, &uid) ||
+        !text_read_integer(&p, end, INT_MIN, INT_MAX, &cv) ||
+        !text_read_integer(&p, end, INT64_MIN, INT64_MAX, &exp) ||
+        !text_read_integer(&p, end, INT64_MIN, INT64_MAX, &idle) ||
+        !text_read_integer(&p, end, INT64_MIN, INT64_MAX, &seen) || p != end ||
+        end[-1] == ' ')
         return false;
     e->session_id = sid;
     e->user_id = uid;
-    e->credential_version = cv;
+    e->credential_version = (int)cv;
     e->expires_at = exp;
     e->idle_seconds = idle;
     e->seen_at = seen;

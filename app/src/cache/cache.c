@@ -379,16 +379,42 @@ cache_command_argv(struct cache *c, const char *what, int argc, const char **arg
 char *
 cache_tenant_key(struct arena *a, int64_t tenant_id, const char *fmt, ...)
 {
-    struct buf b;
+    char prefix[32], suffix[256];
+    char *digits = prefix + sizeof(prefix), *key;
+    uint64_t id = tenant_id < 0 ? 0 - (uint64_t)tenant_id : (uint64_t)tenant_id;
+    size_t prefix_len;
     va_list ap;
-    char *suffix;
+    int n;
+
+    /* "t:<tenant_id>:" with the id printed by hand; the suffix is formatted once. */
+    *--digits = ':';
+    do {
+        *--digits = (char)('0' + id % 10);
+        id /= 10;
+    } while (id != 0);
+    if (tenant_id < 0)
+        *--digits = '-';
+    *--digits = ':';
+    *--digits = 't';
+    prefix_len = (size_t)(prefix + sizeof(prefix) - digits);
 
     va_start(ap, fmt);
-    suffix = arena_vprintf(a, fmt, ap);
+    n = vsnprintf(suffix, sizeof(suffix), fmt, ap);
     va_end(ap);
-    buf_init(&b, a, strlen(suffix) + 32);
-    buf_printf(&b, "t:%" PRId64 ":%s", tenant_id, suffix);
-    return b.data;
+    if (n < 0)
+        n = 0;
+    if ((size_t)n >= sizeof(suffix)) {
+        char *long_suffix;
+
+        va_start(ap, fmt);
+        long_suffix = arena_vprintf(a, fmt, ap);
+        va_end(ap);
+        return arena_printf(a, "%.*s%s", (int)prefix_len, digits, long_suffix);
+    }
+    key = arena_alloc(a, prefix_len + (size_t)n + 1);
+    memcpy(key, digits, prefix_len);
+    memcpy(key + prefix_len, suffix, (size_t)n + 1);
+    return key;
 }
 
 enum result

@@ -1,3 +1,4 @@
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -43,11 +44,10 @@ log_level_parse(const char *name, enum log_level *out)
 static void
 log_copy_context(char *dst, const char *src)
 {
-    if (src == NULL) {
-        dst[0] = '\0';
-        return;
-    }
-    snprintf(dst, LOG_CONTEXT_MAX, "%s", src);
+    size_t len = src != NULL ? strnlen(src, LOG_CONTEXT_MAX - 1) : 0;
+
+    memcpy(dst, src != NULL ? src : "", len);
+    dst[len] = '\0';
 }
 
 void
@@ -79,6 +79,62 @@ static void
 line_puts(struct log_line *line, const char *s)
 {
     line_put(line, s, strlen(s));
+}
+
+/* Appends an integer in decimal, as %lld and %llu print it. */
+static void
+line_put_integer(struct log_line *line, unsigned long long magnitude, bool negative)
+{
+    char digits[24];
+    char *p = digits + sizeof(digits);
+
+    do {
+        *--p = (char)('0' + magnitude % 10);
+        magnitude /= 10;
+    } while (magnitude != 0);
+    if (negative)
+        *--p = '-';
+    line_put(line, p, (size_t)(digits + sizeof(digits) - p));
+}
+
+static void
+line_put_signed(struct log_line *line, long long value)
+{
+    line_put_integer(line, value < 0 ? 0 - (unsigned long long)value : (unsigned long long)value,
+                     value < 0);
+}
+
+/*
+ * Appends a number with precision decimals. Values that fit are printed with
+ * integers, rounded half away from zero where printf rounds an exact tie to
+ * even, so the last digit of such a tie may differ from %f.
+ */
+static void
+line_put_fixed(struct log_line *line, double value, int precision)
+{
+    static const long long scales[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+    char num[64];
+    long long scaled, scale;
+    double magnitude = value < 0 ? -value : value;
+
+    if (precision > 6 || !(magnitude < 1e12)) {
+        snprintf(num, sizeof(num), "%.*f", precision, value);
+        line_puts(line, num);
+        return;
+    }
+    scale = scales[precision];
+    scaled = (long long)(magnitude * (double)scale + 0.5);
+    if (signbit(value))
+        line_puts(line, "-"); /* as printf, which prints -0.00 for -0.004 */
+    line_put_integer(line, (unsigned long long)(scaled / scale), false);
+    if (precision > 0) {
+        char fraction[8];
+
+        for (int i = precision - 1; i >= 0; i--, scaled /= 10)
+            fraction[i] = (char)('0' + scaled % 10);
+        line_puts(line, ".");
+        line_put(line, fraction, (size_t)precision);
+    }
 }
 
 static bool
@@ -142,8 +198,6 @@ line_put_value(struct log_line *line, const char *s)
 static void
 line_put_fields(struct log_line *line, const char *fmt, va_list ap)
 {
-    char num[64];
-
     while (*fmt != '\0') {
         const char *pct = strchr(fmt, '%');
         int precision = -1;
@@ -170,8 +224,7 @@ line_put_fields(struct log_line *line, const char *fmt, va_list ap)
             fmt++;
         }
         if (*fmt == 'z' && fmt[1] == 'u') {
-            snprintf(num, sizeof(num), "%zu", va_arg(ap, size_t));
-            line_puts(line, num);
+            line_put_integer(line, va_arg(ap, size_t), false);
             fmt += 2;
             continue;
         }
@@ -181,26 +234,22 @@ line_put_fields(struct log_line *line, const char *fmt, va_list ap)
             break;
         case 'd':
             if (longs == 0)
-                snprintf(num, sizeof(num), "%d", va_arg(ap, int));
+                line_put_signed(line, va_arg(ap, int));
             else if (longs == 1)
-                snprintf(num, sizeof(num), "%ld", va_arg(ap, long));
+                line_put_signed(line, va_arg(ap, long));
             else
-                snprintf(num, sizeof(num), "%lld", va_arg(ap, long long));
-            line_puts(line, num);
+                line_put_signed(line, va_arg(ap, long long));
             break;
         case 'u':
             if (longs == 0)
-                snprintf(num, sizeof(num), "%u", va_arg(ap, unsigned));
+                line_put_integer(line, va_arg(ap, unsigned), false);
             else if (longs == 1)
-                snprintf(num, sizeof(num), "%lu", va_arg(ap, unsigned long));
+                line_put_integer(line, va_arg(ap, unsigned long), false);
             else
-                snprintf(num, sizeof(num), "%llu", va_arg(ap, unsigned long long));
-            line_puts(line, num);
+                line_put_integer(line, va_arg(ap, unsigned long long), false);
             break;
         case 'f':
-            snprintf(num, sizeof(num), "%.*f", precision < 0 ? 3 : precision,
-                     va_arg(ap, double));
-            line_puts(line, num);
+            line_put_fixed(line, va_arg(ap, double), precision < 0 ? 3 : precision);
             break;
         default:
             line_puts(line, "%");
@@ -210,24 +259,57 @@ line_put_fields(struct log_line *line, const char *fmt, va_list ap)
     }
 }
 
+/*
+ * Appends "time=2026-12-04T09:30:00.123Z". The text up to the seconds is made
+ * once per second, since most lines of a busy worker share it.
+ */
+static void
+line_put_time(struct log_line *line)
+{
+    static time_t cached_second = -1;
+    static char cached[32];
+    static size_t cached_len;
+    struct timeval tv;
+    char millis[5];
+    long ms;
+
+    gettimeofday(&tv, NULL);
+    if (tv.tv_sec != cached_second) {
+        struct tm tm;
+
+        gmtime_r(&tv.tv_sec, &tm);
+        cached_len = (size_t)snprintf(cached, sizeof(cached), "time=%04d-%02d-%02dT%02d:%02d:%02d",
+                                      tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                                      tm.tm_min, tm.tm_sec);
+        if (cached_len >= sizeof(cached))
+            cached_len = sizeof(cached) - 1;
+        cached_second = tv.tv_sec;
+    }
+    line_put(line, cached, cached_len);
+    ms = (long)(tv.tv_usec / 1000);
+    millis[0] = '.';
+    millis[1] = (char)('0' + ms / 100);
+    millis[2] = (char)('0' + ms / 10 % 10);
+    millis[3] = (char)('0' + ms % 10);
+    millis[4] = 'Z';
+    line_put(line, millis, sizeof(millis));
+}
+
 void
 log_event(enum log_level level, const char *event, const char *fmt, ...)
 {
     struct log_line line = {.len = 0};
-    struct timeval tv;
-    struct tm tm;
-    char head[128];
     va_list ap;
 
     if (level < log_level_min)
         return;
 
-    gettimeofday(&tv, NULL);
-    gmtime_r(&tv.tv_sec, &tm);
-    snprintf(head, sizeof(head), "time=%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ level=%s pid=%ld event=",
-             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-             (long)(tv.tv_usec / 1000), log_level_names[level], (long)getpid());
-    line_puts(&line, head);
+    line_put_time(&line);
+    line_puts(&line, " level=");
+    line_puts(&line, log_level_names[level]);
+    line_puts(&line, " pid=");
+    line_put_signed(&line, (long long)getpid());
+    line_puts(&line, " event=");
     line_put_value(&line, event);
     if (log_request_id[0] != '\0') {
         line_puts(&line, " request_id=");

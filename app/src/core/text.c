@@ -151,3 +151,39 @@ text_ascii_lower(struct arena *a, const char *s)
     }
     return copy;
 }
+
+bool
+text_read_decimal(const char **p, const char *end, uint64_t max, uint64_t *out)
+{
+    const char *start = *p;
+    uint64_t n = 0;
+
+    for (; *p < end && **p >= '0' && **p <= '9'; (*p)++) {
+        unsigned digit = (unsigned)(**p - '0');
+
+        if (digit > max || n > (max - digit) / 10)
+            return false;
+        n = n * 10 + digit;
+    }
+    if (*p == start || (*p < end && **p != ' '))
+        return false;
+    if (*p < end)
+        (*p)++;
+    *out = n;
+    return true;
+}
+
+bool
+text_read_integer(const char **p, const char *end, int64_t min, int64_t max, int64_t *out)
+{
+    bool negative = *p < end && **p == '-';
+    uint64_t magnitude;
+
+    if (negative)
+        (*p)++;
+    /* The magnitude of INT64_MIN is one more than INT64_MAX, so it is read unsigned. */
+    if (!text_read_decimal(p, end, negative ? 0 - (uint64_t)min : (uint64_t)max, &magnitude))
+        return false;
+    *out = negative ? (int64_t)(0 - magnitude) : (int64_t)magnitude;
+    return true;
+}

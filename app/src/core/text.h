@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/arena.h"
 
@@ -42,6 +43,16 @@ char *text_fold(struct arena *a, const char *s);
 
 /* Returns the case-folded form of a valid UTF-8 string, accents kept. */
 char *text_casefold(struct arena *a, const char *s);
+
+/*
+ * Reads the decimal digits at *p, a number of at most max, and the space after
+ * them unless they reach end, and moves *p past both. False when there are no
+ * digits, the number is greater than max or another character follows.
+ */
+bool text_read_decimal(const char **p, const char *end, uint64_t max, uint64_t *out);
+
+/* Reads a decimal integer within [min, max], with a leading '-' when negative, likewise. */
+bool text_read_integer(const char **p, const char *end, int64_t min, int64_t max, int64_t *out);
 
 /* Returns s with ASCII letters lowered; other bytes unchanged. */
 char *text_ascii_lower(struct arena *a, const char *s);

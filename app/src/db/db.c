@@ -618,39 +618,41 @@ enum {
     DB_OID_JSONB = 3802,
 };
 
+/* Longest RFC 3339 text db_timestamp_utc() makes: 19 + '.' + 9 digits + 'Z' + NUL. */
+#define DB_TIMESTAMP_UTC_MAX 31
+
 /*
  * Converts "2026-12-04 09:30:00.123456+00", the text of a timestamptz when the
- * session's TimeZone is UTC as db_connect sets it, by moving characters.
- * Returns NULL for any other form (another offset, a year outside 0001-9999).
+ * session's TimeZone is UTC as db_connect sets it, by moving characters into
+ * out, NUL-terminated. Returns the length, or 0 for any other form (another
+ * offset, a year outside 0001-9999).
  */
-static char *
-db_timestamp_utc(struct arena *a, const char *text)
+static size_t
+db_timestamp_utc(const char *text, char out[DB_TIMESTAMP_UTC_MAX])
 {
     static const char layout[] = "dddd-dd-dd dd:dd:dd";
     size_t fraction = 0, len;
     const char *p;
-    char *out;
 
     for (size_t i = 0; i < sizeof(layout) - 1; i++) {
         if (layout[i] == 'd' ? text[i] < '0' || text[i] > '9' : text[i] != layout[i])
-            return NULL;
+            return 0;
     }
     p = text + sizeof(layout) - 1;
     if (*p == '.') {
         fraction = strspn(p + 1, "0123456789");
         if (fraction == 0 || fraction > 9)
-            return NULL;
+            return 0;
         p += 1 + fraction;
     }
     if (strcmp(p, "+00") != 0)
-        return NULL;
+        return 0;
     len = (size_t)(p - text);
-    out = arena_alloc(a, len + 2);
     memcpy(out, text, len);
     out[10] = 'T';
     out[len] = 'Z';
     out[len + 1] = '\0';
-    return out;
+    return len + 1;
 }
 
 char *
@@ -662,10 +664,10 @@ db_timestamp_rfc3339(struct arena *a, const char *text)
     const char *p;
     char fraction[16] = "";
     time_t t;
-    char *utc = db_timestamp_utc(a, text);
+    char utc[DB_TIMESTAMP_UTC_MAX];
 
-    if (utc != NULL)
-        return utc;
+    if (db_timestamp_utc(text, utc) > 0)
+        return arena_strdup(a, utc);
     if (sscanf(text, "%4d-%2d-%2d %2d:%2d:%2d%n", &year, &mon, &day, &hour, &min, &sec,
                &consumed) != 6)
         return arena_strdup(a, text);
@@ -736,4 +738,88 @@ db_row_json(const PGresult *res, int row)
         json_object_set_new(obj, name, v);
     }
     return obj;
+}
+
+void
+db_write_value(struct json_writer *w, const PGresult *res, int row, int col)
+{
+    const char *value;
+    char utc[DB_TIMESTAMP_UTC_MAX];
+    size_t len;
+
+    if (col < 0 || PQgetisnull(res, row, col)) {
+        json_write_null(w);
+        return;
+    }
+    value = PQgetvalue(res, row, col);
+    len = (size_t)PQgetlength(res, row, col);
+    switch (PQftype(res, col)) {
+    case DB_OID_BOOL:
+        json_write_bool(w, value[0] == 't');
+        break;
+    case DB_OID_INT2:
+    case DB_OID_INT4:
+    case DB_OID_INT8:
+        /* PostgreSQL prints integers in the form jansson does. */
+        json_write_raw(w, value, len);
+        break;
+    case DB_OID_JSON:
+    case DB_OID_JSONB:
+        json_write_json(w, value, len);
+        break;
+    case DB_OID_TIMESTAMPTZ:
+        len = db_timestamp_utc(value, utc);
+        if (len > 0)
+            json_write_string(w, utc, len);
+        else
+            json_write_cstring(w, db_timestamp_rfc3339(w->out.arena, value));
+        break;
+    default:
+        json_write_string(w, value, len);
+        break;
+    }
+}
+
+void
+db_write_array(struct json_writer *w, const PGresult *res, int row, int col)
+{
+    Oid type = col >= 0 ? PQftype(res, col) : 0;
+
+    if ((type != DB_OID_JSON && type != DB_OID_JSONB) || PQgetisnull(res, row, col))
+        json_write_raw(w, "[]", 2);
+    else
+        json_write_json_array(w, PQgetvalue(res, row, col), (size_t)PQgetlength(res, row, col));
+}
+
+void
+db_write_row(struct json_writer *w, const PGresult *res, int row)
+{
+    int columns = PQnfields(res);
+
+    json_write_object_begin(w);
+    for (int col = 0; col < columns; col++) {
+        json_write_key(w, PQfname(res, col));
+        db_write_value(w, res, row, col);
+    }
+    json_write_object_end(w);
+}
+
+void
+db_columns(const PGresult *res, const char *const *names, size_t count, int *columns)
+{
+    int fields = PQnfields(res);
+
+    for (size_t i = 0; i < count; i++) {
+        columns[i] = -1;
+        if ((int)i < fields && strcmp(PQfname(res, (int)i), names[i]) == 0) {
+            columns[i] = (int)i;
+            continue;
+        }
+        for (int col = 0; col < fields; col++) {
+            if (strcmp(PQfname(res, col), names[i]) == 0) {
+                columns[i] = col;
+                break;
+            }
+        }
+    }
 }

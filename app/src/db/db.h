@@ -19,6 +19,7 @@
 
 #include "core/arena.h"
 #include "core/json.h"
+#include "core/json_writer.h"
 #include "core/result.h"
 
 #define DB_MAX_PARAMS 64
@@ -125,6 +126,29 @@ long db_ping(struct db *db);
  * SQL NULL as null.
  */
 json_t *db_row_json(const PGresult *res, int row);
+
+/*
+ * Writes the value at row, col as db_row_json() types it, with the same text
+ * json_dump() would make of that value. A col of -1 (a column db_columns() did
+ * not find) writes null.
+ */
+void db_write_value(struct json_writer *w, const PGresult *res, int row, int col);
+
+/*
+ * Writes the json or jsonb array at row, col; SQL NULL, another type, a value
+ * that is not an array or a col of -1 writes [].
+ */
+void db_write_array(struct json_writer *w, const PGresult *res, int row, int col);
+
+/* Writes one result row as db_row_json() builds it, without building it. */
+void db_write_row(struct json_writer *w, const PGresult *res, int row);
+
+/*
+ * Finds the column of each of count names: columns[i] is the column called
+ * names[i], or -1 when the result has none. Column i is tried first, so a
+ * result whose columns come in the order of names costs one comparison each.
+ */
+void db_columns(const PGresult *res, const char *const *names, size_t count, int *columns);
 
 /* Returns the value at row, col, or NULL for SQL NULL. */
 const char *db_value(const PGresult *res, int row, int col);

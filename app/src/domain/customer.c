@@ -428,6 +428,25 @@ customer_get(struct scope *s, enum customer_key by, const char *key,
 }
 
 enum result
+customer_get_write(struct scope *s, enum customer_key by, const char *key,
+                   const struct customer_visibility *v, struct json_writer *w, int64_t *version)
+{
+    int columns[CUSTOMER_COL_COUNT];
+    PGresult *res;
+    enum result r = customer_store_get_result(s, by, key, v, &res);
+
+    if (r != RESULT_OK)
+        return r;
+    customer_record_columns(res, columns);
+    customer_record_write(w, res, 0, columns);
+    *version = columns[CUSTOMER_COL_VERSION] >= 0
+                   ? db_value_int(res, 0, columns[CUSTOMER_COL_VERSION])
+                   : 0;
+    PQclear(res);
+    return RESULT_OK;
+}
+
+enum result
 customer_find_id(struct scope *s, enum customer_key by, const char *key,
                  const struct customer_visibility *v, int64_t *id)
 {
@@ -651,6 +670,44 @@ customer_list(struct scope *s, struct customer_list_query *q, json_t **items,
         }
         json_array_append_new(*items, customer_record_from_row(row));
     }
+    return RESULT_OK;
+}
+
+enum result
+customer_list_write(struct scope *s, struct customer_list_query *q, struct json_writer *w,
+                    const char **last_key, int64_t *last_id)
+{
+    int columns[CUSTOMER_COL_COUNT];
+    PGresult *res;
+    int rows, sort_key;
+    enum result r;
+
+    *last_key = NULL;
+    if (!list_visible(q)) {
+        json_write_array_begin(w);
+        json_write_array_end(w);
+        return RESULT_OK;
+    }
+    q->limit++; /* one more row shows whether another page follows */
+    r = customer_store_list_result(s, q, &res);
+    q->limit--;
+    if (r != RESULT_OK)
+        return r;
+    customer_record_columns(res, columns);
+    rows = PQntuples(res);
+    json_write_array_begin(w);
+    for (int i = 0; i < rows && i < q->limit; i++)
+        customer_record_write(w, res, i, columns);
+    json_write_array_end(w);
+    if (rows > q->limit && q->limit > 0) {
+        sort_key = PQfnumber(res, "sort_key");
+        if (sort_key >= 0)
+            *last_key = arena_strdup(s->arena, db_value(res, q->limit - 1, sort_key));
+        *last_id = columns[CUSTOMER_COL_ID] >= 0
+                       ? db_value_int(res, q->limit - 1, columns[CUSTOMER_COL_ID])
+                       : 0;
+    }
+    PQclear(res);
     return RESULT_OK;
 }
 

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "core/json.h"
+#include "core/json_writer.h"
 #include "core/result.h"
 #include "core/scope.h"
 #include "store/customer.h"
@@ -95,6 +96,14 @@ enum result customer_get(struct scope *s, enum customer_key by, const char *key,
                          const struct customer_visibility *v, json_t **record);
 
 /*
+ * Writes the record customer_get() reads, in its API form, to w and sets
+ * *version to its version. Nothing is written unless the result is RESULT_OK.
+ */
+enum result customer_get_write(struct scope *s, enum customer_key by, const char *key,
+                               const struct customer_visibility *v, struct json_writer *w,
+                               int64_t *version);
+
+/*
  * Applies a PATCH body to a record that v lets the actor change: absent fields
  * stay, null clears an optional field, objects (address, identification) merge
  * field by field and arrays are replaced. The body is validated here against
@@ -139,6 +148,15 @@ enum result customer_find_id(struct scope *s, enum customer_key by, const char *
  */
 enum result customer_list(struct scope *s, struct customer_list_query *q, json_t **items,
                           const char **last_key, int64_t *last_id);
+
+/*
+ * Writes the page customer_list() reads as a JSON array of records to w, with
+ * *last_key (in s's arena) and *last_id as customer_list() sets them. Nothing is
+ * written unless the result is RESULT_OK.
+ */
+enum result customer_list_write(struct scope *s, struct customer_list_query *q,
+                                struct json_writer *w, const char **last_key,
+                                int64_t *last_id);
 
 /* Counts what customer_list() would show over all pages. */
 enum result customer_count(struct scope *s, struct customer_list_query *q, int64_t *count);

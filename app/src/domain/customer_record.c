@@ -91,6 +91,201 @@ customer_record_from_row(const json_t *row)
     return r;
 }
 
+void
+customer_record_columns(const PGresult *res, int columns[CUSTOMER_COL_COUNT])
+{
+    static const char *const names[CUSTOMER_COL_COUNT] = {
+        [CUSTOMER_COL_ID] = "id",
+        [CUSTOMER_COL_KIND] = "kind",
+        [CUSTOMER_COL_LIFECYCLE] = "lifecycle",
+        [CUSTOMER_COL_STATUS] = "status",
+        [CUSTOMER_COL_CODE] = "code",
+        [CUSTOMER_COL_REFERENCE] = "reference",
+        [CUSTOMER_COL_DISPLAY_NAME] = "display_name",
+        [CUSTOMER_COL_TITLE] = "title",
+        [CUSTOMER_COL_FIRST_NAME] = "first_name",
+        [CUSTOMER_COL_MIDDLE_NAME] = "middle_name",
+        [CUSTOMER_COL_LAST_NAME] = "last_name",
+        [CUSTOMER_COL_GENDER] = "gender",
+        [CUSTOMER_COL_DATE_OF_BIRTH] = "date_of_birth",
+        [CUSTOMER_COL_OCCUPATION] = "occupation",
+        [CUSTOMER_COL_EMPLOYER] = "employer",
+        [CUSTOMER_COL_IDENTIFICATION_TYPE] = "identification_type",
+        [CUSTOMER_COL_IDENTIFICATION_NUMBER] = "identification_number",
+        [CUSTOMER_COL_LEGAL_NAME] = "legal_name",
+        [CUSTOMER_COL_TRADING_NAME] = "trading_name",
+        [CUSTOMER_COL_REGISTRATION_NUMBER] = "registration_number",
+        [CUSTOMER_COL_INDUSTRY] = "industry",
+        [CUSTOMER_COL_WEBSITE] = "website",
+        [CUSTOMER_COL_DATE_OF_INCORPORATION] = "date_of_incorporation",
+        [CUSTOMER_COL_NUMBER_OF_EMPLOYEES] = "number_of_employees",
+        [CUSTOMER_COL_EMAIL] = "email",
+        [CUSTOMER_COL_PHONES] = "phones",
+        [CUSTOMER_COL_ADDRESS_LINES] = "address_lines",
+        [CUSTOMER_COL_CITY] = "city",
+        [CUSTOMER_COL_REGION] = "region",
+        [CUSTOMER_COL_POSTAL_CODE] = "postal_code",
+        [CUSTOMER_COL_COUNTRY] = "country",
+        [CUSTOMER_COL_NOTES] = "notes",
+        [CUSTOMER_COL_OWNER_ID] = "owner_id",
+        [CUSTOMER_COL_OWNER_NAME] = "owner_name",
+        [CUSTOMER_COL_SOURCE] = "source",
+        [CUSTOMER_COL_TAGS] = "tags",
+        [CUSTOMER_COL_EXTERNAL_REF] = "external_ref",
+        [CUSTOMER_COL_LEAD_STAGE] = "lead_stage",
+        [CUSTOMER_COL_LEAD_OWNER_NAME] = "lead_owner_name",
+        [CUSTOMER_COL_CREATED_BY] = "created_by",
+        [CUSTOMER_COL_UPDATED_BY] = "updated_by",
+        [CUSTOMER_COL_CREATED_AT] = "created_at",
+        [CUSTOMER_COL_UPDATED_AT] = "updated_at",
+        [CUSTOMER_COL_CONVERTED_AT] = "converted_at",
+        [CUSTOMER_COL_ARCHIVED_AT] = "archived_at",
+        [CUSTOMER_COL_VERSION] = "version",
+        [CUSTOMER_COL_CONTACTS] = "contacts",
+    };
+
+    db_columns(res, names, CUSTOMER_COL_COUNT, columns);
+}
+
+/* A member whose value is one column, written as db_row_json() types it. */
+struct record_member {
+    const char *key;
+    enum customer_column column;
+};
+
+static void
+write_members(struct json_writer *w, const PGresult *res, int row, const int *columns,
+              const struct record_member *members, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        json_write_key(w, members[i].key);
+        db_write_value(w, res, row, columns[members[i].column]);
+    }
+}
+
+static bool
+column_is_null(const PGresult *res, int row, int column)
+{
+    return column < 0 || PQgetisnull(res, row, column);
+}
+
+#define MEMBERS_COUNT(members) (sizeof(members) / sizeof((members)[0]))
+
+/* The members of the API form that are one column each, in the order they appear. */
+static const struct record_member head_members[] = {
+    {"id", CUSTOMER_COL_ID},
+    {"kind", CUSTOMER_COL_KIND},
+    {"lifecycle", CUSTOMER_COL_LIFECYCLE},
+    {"code", CUSTOMER_COL_CODE},
+    {"reference", CUSTOMER_COL_REFERENCE},
+    {"status", CUSTOMER_COL_STATUS},
+    {"display_name", CUSTOMER_COL_DISPLAY_NAME},
+};
+static const struct record_member person_members[] = {
+    {"title", CUSTOMER_COL_TITLE},
+    {"first_name", CUSTOMER_COL_FIRST_NAME},
+    {"middle_name", CUSTOMER_COL_MIDDLE_NAME},
+    {"last_name", CUSTOMER_COL_LAST_NAME},
+    {"gender", CUSTOMER_COL_GENDER},
+    {"date_of_birth", CUSTOMER_COL_DATE_OF_BIRTH},
+    {"occupation", CUSTOMER_COL_OCCUPATION},
+    {"employer", CUSTOMER_COL_EMPLOYER},
+};
+static const struct record_member identification_members[] = {
+    {"type", CUSTOMER_COL_IDENTIFICATION_TYPE},
+    {"number", CUSTOMER_COL_IDENTIFICATION_NUMBER},
+};
+static const struct record_member business_members[] = {
+    {"legal_name", CUSTOMER_COL_LEGAL_NAME},
+    {"trading_name", CUSTOMER_COL_TRADING_NAME},
+    {"registration_number", CUSTOMER_COL_REGISTRATION_NUMBER},
+    {"industry", CUSTOMER_COL_INDUSTRY},
+    {"website", CUSTOMER_COL_WEBSITE},
+    {"date_of_incorporation", CUSTOMER_COL_DATE_OF_INCORPORATION},
+    {"number_of_employees", CUSTOMER_COL_NUMBER_OF_EMPLOYEES},
+};
+static const struct record_member common_members[] = {
+    {"email", CUSTOMER_COL_EMAIL},
+    {"notes", CUSTOMER_COL_NOTES},
+    {"source", CUSTOMER_COL_SOURCE},
+    {"external_ref", CUSTOMER_COL_EXTERNAL_REF},
+};
+static const struct record_member address_members[] = {
+    {"city", CUSTOMER_COL_CITY},
+    {"region", CUSTOMER_COL_REGION},
+    {"postal_code", CUSTOMER_COL_POSTAL_CODE},
+    {"country", CUSTOMER_COL_COUNTRY},
+};
+static const struct record_member owner_members[] = {
+    {"id", CUSTOMER_COL_OWNER_ID},
+    {"display_name", CUSTOMER_COL_OWNER_NAME},
+};
+static const struct record_member lead_members[] = {
+    {"lead_stage", CUSTOMER_COL_LEAD_STAGE},
+    {"lead_owner_name", CUSTOMER_COL_LEAD_OWNER_NAME},
+};
+static const struct record_member tail_members[] = {
+    {"created_by", CUSTOMER_COL_CREATED_BY},
+    {"updated_by", CUSTOMER_COL_UPDATED_BY},
+    {"created_at", CUSTOMER_COL_CREATED_AT},
+    {"updated_at", CUSTOMER_COL_UPDATED_AT},
+    {"converted_at", CUSTOMER_COL_CONVERTED_AT},
+    {"archived_at", CUSTOMER_COL_ARCHIVED_AT},
+    {"version", CUSTOMER_COL_VERSION},
+};
+
+#define WRITE_MEMBERS(members) \
+    write_members(w, res, row, columns, members, MEMBERS_COUNT(members))
+
+void
+customer_record_write(struct json_writer *w, const PGresult *res, int row,
+                      const int columns[CUSTOMER_COL_COUNT])
+{
+    int kind = columns[CUSTOMER_COL_KIND];
+    bool person = !column_is_null(res, row, kind) &&
+                  strcmp(PQgetvalue(res, row, kind), "person") == 0;
+
+    /* The members and their order are those of customer_record_from_row(). */
+    json_write_object_begin(w);
+    WRITE_MEMBERS(head_members);
+    if (person) {
+        WRITE_MEMBERS(person_members);
+        json_write_key(w, "identification");
+        json_write_object_begin(w);
+        WRITE_MEMBERS(identification_members);
+        json_write_object_end(w);
+    } else {
+        WRITE_MEMBERS(business_members);
+        json_write_key(w, "contacts");
+        db_write_array(w, res, row, columns[CUSTOMER_COL_CONTACTS]);
+    }
+    WRITE_MEMBERS(common_members);
+    json_write_key(w, "phones");
+    db_write_array(w, res, row, columns[CUSTOMER_COL_PHONES]);
+
+    json_write_key(w, "address");
+    json_write_object_begin(w);
+    json_write_key(w, "lines");
+    db_write_array(w, res, row, columns[CUSTOMER_COL_ADDRESS_LINES]);
+    WRITE_MEMBERS(address_members);
+    json_write_object_end(w);
+
+    json_write_key(w, "owner");
+    if (column_is_null(res, row, columns[CUSTOMER_COL_OWNER_ID])) {
+        json_write_null(w);
+    } else {
+        json_write_object_begin(w);
+        WRITE_MEMBERS(owner_members);
+        json_write_object_end(w);
+    }
+    json_write_key(w, "tags");
+    db_write_array(w, res, row, columns[CUSTOMER_COL_TAGS]);
+    if (!column_is_null(res, row, columns[CUSTOMER_COL_REFERENCE]))
+        WRITE_MEMBERS(lead_members);
+    WRITE_MEMBERS(tail_members);
+    json_write_object_end(w);
+}
+
 json_t *
 customer_record_input(const json_t *record)
 {

@@ -148,6 +148,16 @@ response_json(struct request *req, int status, json_t *body)
 }
 
 void
+response_json_text(struct request *req, int status, const char *text, size_t len)
+{
+    req->response.status = status;
+    req->response.content_type = "application/json";
+    req->response.json = NULL;
+    req->response.body = text;
+    req->response.body_len = len;
+}
+
+void
 response_header(struct request *req, const char *name, const char *value)
 {
     struct response *res = &req->response;

@@ -19,6 +19,9 @@ const char *http_reason(int status);
 /* Sets a JSON body and status. */
 void response_json(struct request *req, int status, json_t *body);
 
+/* Sets a body of JSON text, such as a json_writer made, and status. */
+void response_json_text(struct request *req, int status, const char *text, size_t len);
+
 /* Adds a response header; the name and value must live as long as the request. */
 void response_header(struct request *req, const char *name, const char *value);
 

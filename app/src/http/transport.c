@@ -7,10 +7,80 @@
 
 #define TRANSPORT_PARAM_MAX 16384 /* longest header value kept */
 
-static const char *
-transport_param(struct request *req, FCGX_Request *fr, const char *name)
+/* The FastCGI parameters a request reads. */
+enum transport_param {
+    PARAM_REQUEST_ID,
+    PARAM_REQUEST_METHOD,
+    PARAM_HTTP_HOST,
+    PARAM_SERVER_PORT,
+    PARAM_CONTENT_TYPE,
+    PARAM_REMOTE_ADDR,
+    PARAM_HTTP_AUTHORIZATION,
+    PARAM_HTTP_IF_MATCH,
+    PARAM_HTTP_IDEMPOTENCY_KEY,
+    PARAM_HTTP_X_CSRF_TOKEN,
+    PARAM_HTTP_USER_AGENT,
+    PARAM_HTTP_X_LENDASTACK_TEST_NOW,
+    PARAM_CONTENT_LENGTH,
+    PARAM_REQUEST_URI,
+    PARAM_HTTP_COOKIE,
+    PARAM_COUNT
+};
+
+#define PARAM_NAME(name) {#name, sizeof(#name) - 1}
+
+static const struct {
+    const char *name;
+    size_t len;
+} transport_param_names[PARAM_COUNT] = {
+    [PARAM_REQUEST_ID] = PARAM_NAME(REQUEST_ID),
+    [PARAM_REQUEST_METHOD] = PARAM_NAME(REQUEST_METHOD),
+    [PARAM_HTTP_HOST] = PARAM_NAME(HTTP_HOST),
+    [PARAM_SERVER_PORT] = PARAM_NAME(SERVER_PORT),
+    [PARAM_CONTENT_TYPE] = PARAM_NAME(CONTENT_TYPE),
+    [PARAM_REMOTE_ADDR] = PARAM_NAME(REMOTE_ADDR),
+    [PARAM_HTTP_AUTHORIZATION] = PARAM_NAME(HTTP_AUTHORIZATION),
+    [PARAM_HTTP_IF_MATCH] = PARAM_NAME(HTTP_IF_MATCH),
+    [PARAM_HTTP_IDEMPOTENCY_KEY] = PARAM_NAME(HTTP_IDEMPOTENCY_KEY),
+    [PARAM_HTTP_X_CSRF_TOKEN] = PARAM_NAME(HTTP_X_CSRF_TOKEN),
+    [PARAM_HTTP_USER_AGENT] = PARAM_NAME(HTTP_USER_AGENT),
+    [PARAM_HTTP_X_LENDASTACK_TEST_NOW] = PARAM_NAME(HTTP_X_LENDASTACK_TEST_NOW),
+    [PARAM_CONTENT_LENGTH] = PARAM_NAME(CONTENT_LENGTH),
+    [PARAM_REQUEST_URI] = PARAM_NAME(REQUEST_URI),
+    [PARAM_HTTP_COOKIE] = PARAM_NAME(HTTP_COOKIE),
+};
+
+/*
+ * Finds every parameter of transport_param in one pass over the FastCGI
+ * environment; values[i] is NULL when the parameter is absent. As with
+ * FCGX_GetParam, which scans the whole environment for each name, the first
+ * of two equal names wins.
+ */
+static void
+transport_collect(FCGX_Request *fr, const char *values[PARAM_COUNT])
 {
-    const char *value = FCGX_GetParam(name, fr->envp);
+    memset(values, 0, PARAM_COUNT * sizeof(values[0]));
+    for (char **entry = fr->envp; entry != NULL && *entry != NULL; entry++) {
+        const char *equals = strchr(*entry, '=');
+        size_t len;
+
+        if (equals == NULL)
+            continue;
+        len = (size_t)(equals - *entry);
+        for (size_t i = 0; i < PARAM_COUNT; i++) {
+            if (transport_param_names[i].len == len && values[i] == NULL &&
+                memcmp(transport_param_names[i].name, *entry, len) == 0) {
+                values[i] = equals + 1;
+                break;
+            }
+        }
+    }
+}
+
+/* Copies a parameter's value into the request's arena, cut at TRANSPORT_PARAM_MAX. */
+static const char *
+transport_param(struct request *req, const char *value)
+{
     size_t len;
 
     if (value == NULL)
@@ -40,41 +110,43 @@ enum result
 transport_read_request(struct request *req, void *transport)
 {
     FCGX_Request *fr = transport;
+    const char *params[PARAM_COUNT];
     const char *uri, *question, *length;
     size_t path_len;
 
     req->transport = transport;
-    req->id = transport_param(req, fr, "REQUEST_ID");
+    transport_collect(fr, params);
+    req->id = transport_param(req, params[PARAM_REQUEST_ID]);
     if (req->id == NULL || *req->id == '\0')
         req->id = crypto_random_token(req->arena, 12);
-    req->method_name = transport_param(req, fr, "REQUEST_METHOD");
+    req->method_name = transport_param(req, params[PARAM_REQUEST_METHOD]);
     if (req->method_name == NULL)
         req->method_name = "GET";
     req->method = http_method_parse(req->method_name);
-    req->host = transport_param(req, fr, "HTTP_HOST");
-    req->server_port = transport_param(req, fr, "SERVER_PORT");
-    req->content_type = transport_param(req, fr, "CONTENT_TYPE");
-    req->client_addr = transport_param(req, fr, "REMOTE_ADDR");
-    req->authorization = transport_param(req, fr, "HTTP_AUTHORIZATION");
-    req->if_match = transport_param(req, fr, "HTTP_IF_MATCH");
-    req->idempotency_key = transport_param(req, fr, "HTTP_IDEMPOTENCY_KEY");
-    req->csrf_token = transport_param(req, fr, "HTTP_X_CSRF_TOKEN");
-    req->user_agent = transport_param(req, fr, "HTTP_USER_AGENT");
-    req->test_now = transport_param(req, fr, "HTTP_X_LENDASTACK_TEST_NOW");
-    length = transport_param(req, fr, "CONTENT_LENGTH");
+    req->host = transport_param(req, params[PARAM_HTTP_HOST]);
+    req->server_port = transport_param(req, params[PARAM_SERVER_PORT]);
+    req->content_type = transport_param(req, params[PARAM_CONTENT_TYPE]);
+    req->client_addr = transport_param(req, params[PARAM_REMOTE_ADDR]);
+    req->authorization = transport_param(req, params[PARAM_HTTP_AUTHORIZATION]);
+    req->if_match = transport_param(req, params[PARAM_HTTP_IF_MATCH]);
+    req->idempotency_key = transport_param(req, params[PARAM_HTTP_IDEMPOTENCY_KEY]);
+    req->csrf_token = transport_param(req, params[PARAM_HTTP_X_CSRF_TOKEN]);
+    req->user_agent = transport_param(req, params[PARAM_HTTP_USER_AGENT]);
+    req->test_now = transport_param(req, params[PARAM_HTTP_X_LENDASTACK_TEST_NOW]);
+    length = transport_param(req, params[PARAM_CONTENT_LENGTH]);
     req->content_length = length == NULL || *length == '\0' ? -1 : transport_parse_length(length);
     if (length != NULL && *length != '\0' && req->content_length < 0)
         return response_fail(req, RESULT_MALFORMED, "malformed",
                              "Content-Length is not a non-negative integer.");
 
-    uri = transport_param(req, fr, "REQUEST_URI");
+    uri = transport_param(req, params[PARAM_REQUEST_URI]);
     if (uri == NULL)
         uri = "/";
     question = strchr(uri, '?');
     path_len = question != NULL ? (size_t)(question - uri) : strlen(uri);
     req->path = arena_strndup(req->arena, uri, path_len);
 
-    if (!http_parse_cookies(req->arena, transport_param(req, fr, "HTTP_COOKIE"), &req->cookies,
+    if (!http_parse_cookies(req->arena, transport_param(req, params[PARAM_HTTP_COOKIE]), &req->cookies,
                             &req->cookie_count))
         return response_fail(req, RESULT_MALFORMED, "malformed", "The Cookie header holds too many cookies.");
     if (!http_parse_path(req->arena, uri, path_len, &req->segments, &req->segment_count))

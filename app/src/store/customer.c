@@ -340,28 +340,49 @@ customer_query_rows(struct scope *s, struct sql *q, struct db_params *p, json_t 
     return RESULT_OK;
 }
 
+/* Picks the statement that reads one record by key, with or without a row lock. */
+static struct sql *
+customer_get_statement(enum customer_key by, bool lock)
+{
+    switch (by) {
+    case CUSTOMER_BY_CODE:
+        return lock ? &lock_by_code : &get_by_code;
+    case CUSTOMER_BY_REFERENCE:
+        return lock ? &lock_by_reference : &get_by_reference;
+    default:
+        return lock ? &lock_by_id : &get_by_id;
+    }
+}
+
 enum result
 customer_store_get(struct scope *s, enum customer_key by, const char *key,
                    const struct customer_visibility *v, bool lock, json_t **row)
 {
-    struct sql *q;
     struct db_params p;
 
-    switch (by) {
-    case CUSTOMER_BY_CODE:
-        q = lock ? &lock_by_code : &get_by_code;
-        break;
-    case CUSTOMER_BY_REFERENCE:
-        q = lock ? &lock_by_reference : &get_by_reference;
-        break;
-    default:
-        q = lock ? &lock_by_id : &get_by_id;
-        break;
-    }
     db_params_init(&p, s->arena);
     db_param_text(&p, key);
     customer_store_bind_visibility(&p, v);
-    return customer_query_row(s, q, &p, row);
+    return customer_query_row(s, customer_get_statement(by, lock), &p, row);
+}
+
+enum result
+customer_store_get_result(struct scope *s, enum customer_key by, const char *key,
+                          const struct customer_visibility *v, PGresult **res)
+{
+    struct db_params p;
+    enum result r;
+
+    db_params_init(&p, s->arena);
+    db_param_text(&p, key);
+    customer_store_bind_visibility(&p, v);
+    r = db_query(s->db, scope_schema(s), customer_get_statement(by, false), &p, res);
+    if (r == RESULT_OK && PQntuples(*res) != 1) {
+        PQclear(*res);
+        *res = NULL;
+        return RESULT_NOT_FOUND;
+    }
+    return r;
 }
 
 enum result
@@ -761,12 +782,13 @@ list_statement(struct sql *table, size_t shape, const char *text)
     return q;
 }
 
-enum result
-customer_store_list(struct scope *s, const struct customer_list_query *q, json_t **rows)
+/* Builds the statement of one page of a list and binds its parameters into b. */
+static struct sql *
+customer_list_statement(struct scope *s, const struct customer_list_query *q,
+                        struct list_builder *b)
 {
     const struct list_sort *sort = list_sort_sql(q);
     const char *direction = q->descending ? "DESC" : "ASC";
-    struct list_builder b;
     unsigned flags;
     size_t shape;
 
@@ -775,28 +797,28 @@ customer_store_list(struct scope *s, const struct customer_list_query *q, json_t
      * are then read in full. Reading every matching row in full before the sort
      * made a search with 16,000 matches in a million records take 50 ms.
      */
-    buf_init(&b.text, s->arena, 4096);
-    db_params_init(&b.params, s->arena);
-    customer_bind_lifecycles(&b.params, q->visibility);
-    buf_puts(&b.text,
+    buf_init(&b->text, s->arena, 4096);
+    db_params_init(&b->params, s->arena);
+    customer_bind_lifecycles(&b->params, q->visibility);
+    buf_puts(&b->text,
              "SELECT " CUSTOMER_COLUMNS ", " CUSTOMER_CONTACTS("$1", "$2", "$3", "$4"));
-    buf_printf(&b.text, ", %s AS sort_key FROM (SELECT c.id FROM {tenant}.customers c",
+    buf_printf(&b->text, ", %s AS sort_key FROM (SELECT c.id FROM {tenant}.customers c",
                sort->output);
-    flags = list_where(&b, s, q);
+    flags = list_where(b, s, q);
     if (q->sort == CUSTOMER_SORT_CODE)
-        buf_printf(&b.text, " AND %s IS NOT NULL", sort->column);
+        buf_printf(&b->text, " AND %s IS NOT NULL", sort->column);
     if (q->has_after) {
-        const char *key = list_param(&b, q->after_key);
+        const char *key = list_param(b, q->after_key);
         const char *hole = strstr(sort->key_cast, "%s");
 
-        buf_printf(&b.text, " AND (%s, c.id) %s (", sort->column, q->descending ? "<" : ">");
-        buf_append(&b.text, sort->key_cast, (size_t)(hole - sort->key_cast));
-        buf_printf(&b.text, "%s%s, %s::bigint)", key, hole + 2,
-                   list_param(&b, arena_printf(s->arena, "%lld", (long long)q->after_id)));
+        buf_printf(&b->text, " AND (%s, c.id) %s (", sort->column, q->descending ? "<" : ">");
+        buf_append(&b->text, sort->key_cast, (size_t)(hole - sort->key_cast));
+        buf_printf(&b->text, "%s%s, %s::bigint)", key, hole + 2,
+                   list_param(b, arena_printf(s->arena, "%lld", (long long)q->after_id)));
     }
-    buf_printf(&b.text, " ORDER BY %s %s, c.id %s LIMIT %s) page", sort->column, direction,
-               direction, list_param(&b, arena_printf(s->arena, "%d", q->limit)));
-    buf_printf(&b.text, " JOIN {tenant}.customers c ON c.id = page.id"
+    buf_printf(&b->text, " ORDER BY %s %s, c.id %s LIMIT %s) page", sort->column, direction,
+               direction, list_param(b, arena_printf(s->arena, "%d", q->limit)));
+    buf_printf(&b->text, " JOIN {tenant}.customers c ON c.id = page.id"
                " LEFT JOIN {tenant}.users o ON o.id = c.owner_id ORDER BY %s %s, c.id %s",
                sort->column, direction, direction);
 
@@ -804,8 +826,26 @@ customer_store_list(struct scope *s, const struct customer_list_query *q, json_t
             3 * ((size_t)q->sort +
                  4 * ((size_t)q->descending +
                       2 * ((size_t)q->has_after + 2 * ((size_t)q->archived + 3 * flags))));
-    return customer_query_rows(s, list_statement(list_statements, shape, b.text.data),
-                               &b.params, rows);
+    return list_statement(list_statements, shape, b->text.data);
+}
+
+enum result
+customer_store_list(struct scope *s, const struct customer_list_query *q, json_t **rows)
+{
+    struct list_builder b;
+    struct sql *statement = customer_list_statement(s, q, &b);
+
+    return customer_query_rows(s, statement, &b.params, rows);
+}
+
+enum result
+customer_store_list_result(struct scope *s, const struct customer_list_query *q,
+                           PGresult **res)
+{
+    struct list_builder b;
+    struct sql *statement = customer_list_statement(s, q, &b);
+
+    return db_query(s->db, scope_schema(s), statement, &b.params, res);
 }
 
 enum result

@@ -106,6 +106,14 @@ struct customer_list_query {
 enum result customer_store_get(struct scope *s, enum customer_key by, const char *key,
                                const struct customer_visibility *v, bool lock, json_t **row);
 
+/*
+ * Reads one record as customer_store_get() does without a lock, leaving the row
+ * in *res for customer_record_write(); the caller frees *res with PQclear.
+ * RESULT_NOT_FOUND (and *res NULL) when no such record is visible.
+ */
+enum result customer_store_get_result(struct scope *s, enum customer_key by, const char *key,
+                                      const struct customer_visibility *v, PGresult **res);
+
 /* Draws the next number of the customer code (code true) or prospect reference sequence. */
 enum result customer_store_next_number(struct scope *s, bool code, int64_t *number);
 
@@ -170,6 +178,10 @@ enum result customer_store_user_by_name(struct scope *s, const char *name, int64
 /* One page of a list; each row also has sort_key, the cursor key as text. */
 enum result customer_store_list(struct scope *s, const struct customer_list_query *q,
                                 json_t **rows);
+
+/* The same page as customer_store_list() as a result; the caller frees *res with PQclear. */
+enum result customer_store_list_result(struct scope *s, const struct customer_list_query *q,
+                                       PGresult **res);
 
 /* Counts the rows a list shows, without paging. */
 enum result customer_store_count(struct scope *s, const struct customer_list_query *q,

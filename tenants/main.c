@@ -125,6 +125,7 @@ main(int argc, char **argv)
     t.db = db_new(t.owner_conninfo, false, 0, 1000000, 100000000);
     t.cache = cache_new(config.redis, config.redis_sentinels, config.redis_master,
                         config.redis_timeout_ms, 0);
+    cache_set_auth(t.cache, config.redis_user, config.redis_password, config.redis_sentinel_password);
     if (db_connect(t.db) != RESULT_OK) {
         fprintf(stderr, "error: cannot connect to PostgreSQL as the owner role: %s\n"
                         "set LENDASTACK_PG_OWNER, or start the stack with scripts/stack start\n",

@@ -244,8 +244,21 @@ validate_settings() {
 
 # Write $VAR/stack.env: the settings, and the connection strings and paths that the
 # server and the tools read.
+# The private Redis listens on a loopback TCP port that every local account can
+# reach, so it asks for a password, made once per stack and kept with owner-only access.
+ensure_redis_password() {
+    local file=$VAR/redis-password
+    if [[ ! -s $file ]]; then
+        (umask 077 && head -c 24 /dev/urandom | base64 | tr -d '/+=\n' >"$file") ||
+            die "failed to write $file"
+    fi
+    chmod 0600 "$file"
+    REDIS_PASSWORD=$(<"$file")
+}
+
 write_stack_env() {
     local conninfo="host=$RUN_DIR port=$PG_PORT dbname=lendastack connect_timeout=3"
+    ensure_redis_password
     local -a lines=(
         "LENDASTACK_STACK_ENV=$STACK_ENV"
         "LENDASTACK_VAR=$VAR"
@@ -264,6 +277,7 @@ write_stack_env() {
         "LENDASTACK_PG_SUPER=$conninfo user=postgres"
         "LENDASTACK_REDIS=unix:$REDIS_SOCKET"
         "LENDASTACK_REDIS_TCP=127.0.0.1:$REDIS_PORT"
+        "LENDASTACK_REDIS_PASSWORD=$REDIS_PASSWORD"
         "LENDASTACK_LISTEN=unix:$APP_SOCKET"
         "LENDASTACK_PID_FILE=$APP_PID_FILE"
     )
@@ -280,7 +294,8 @@ write_stack_env() {
             echo "export ${line%%=*}=$(shell_quote "${line#*=}")"
         done
     } >"$new_file"
-    chmod 0644 "$new_file"
+    # It holds the Redis password: readable by the owner alone.
+    chmod 0600 "$new_file"
     mv -f "$new_file" "$STACK_ENV"
 }
 

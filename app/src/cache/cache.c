@@ -20,6 +20,9 @@ struct cache {
     char *master;
     char *sentinels[CACHE_SENTINELS_MAX];
     size_t sentinel_count;
+    char *user;                       /* ACL user of the data nodes; NULL for the default user */
+    char *password;                   /* NULL sends no AUTH to the data nodes */
+    char *sentinel_password;          /* NULL sends no AUTH to the Sentinels */
     long timeout_ms;
     long retry_ms;
 
@@ -41,6 +44,7 @@ struct cache {
 };
 
 static struct log_limit cache_failure_limit;
+static struct log_limit cache_auth_limit;
 static struct log_limit cache_unconfirmed_limit;
 
 static char *
@@ -75,6 +79,25 @@ cache_new(const char *address, const char *sentinels, const char *master, long t
     return c;
 }
 
+static char *
+cache_strdup_nonempty(const char *s)
+{
+    return s != NULL && s[0] != '\0' ? cache_strdup(s) : NULL;
+}
+
+void
+cache_set_auth(struct cache *c, const char *user, const char *password,
+               const char *sentinel_password)
+{
+    free(c->user);
+    free(c->password);
+    free(c->sentinel_password);
+    c->user = cache_strdup_nonempty(user);
+    c->password = cache_strdup_nonempty(password);
+    c->sentinel_password = cache_strdup_nonempty(sentinel_password);
+    cache_disconnect(c);
+}
+
 void
 cache_disconnect(struct cache *c)
 {
@@ -98,6 +121,9 @@ cache_free(struct cache *c)
         free(c->pending[i]);
     free(c->address);
     free(c->master);
+    free(c->user);
+    free(c->password);
+    free(c->sentinel_password);
     free(c);
 }
 
@@ -137,8 +163,38 @@ cache_split_address(const char *address, char *host, size_t host_size, int *port
     return true;
 }
 
+/*
+ * Sends AUTH with the user (when set) and password. A refusal is logged without
+ * the password; the caller treats the node as unavailable.
+ */
+static bool
+cache_auth(redisContext *ctx, const char *address, const char *user, const char *password)
+{
+    const char *argv[3] = {"AUTH", user, password};
+    redisReply *reply;
+    bool ok;
+    unsigned long suppressed;
+
+    if (user == NULL) {
+        argv[1] = password;
+        reply = redisCommandArgv(ctx, 2, argv, NULL);
+    } else {
+        reply = redisCommandArgv(ctx, 3, argv, NULL);
+    }
+    ok = reply != NULL && reply->type == REDIS_REPLY_STATUS;
+    if (!ok && log_limit_allow(&cache_auth_limit, 5, &suppressed))
+        log_warn("redis_auth_failed", "address=%s user=%s error=%s suppressed=%lu", address,
+                 user != NULL ? user : "default",
+                 reply != NULL && reply->type == REDIS_REPLY_ERROR ? reply->str : ctx->errstr,
+                 suppressed);
+    if (reply != NULL)
+        freeReplyObject(reply);
+    return ok;
+}
+
+/* Connects to a node and authenticates when a password is given. */
 static redisContext *
-cache_open(const char *address, long timeout_ms)
+cache_open(const char *address, long timeout_ms, const char *user, const char *password)
 {
     struct timeval tv = cache_timeval(timeout_ms);
     redisContext *ctx;
@@ -156,6 +212,10 @@ cache_open(const char *address, long timeout_ms)
         return NULL;
     /* The connect timeout does not bound commands: set the command timeout too. */
     if (ctx->err != 0 || redisSetTimeout(ctx, tv) != REDIS_OK) {
+        redisFree(ctx);
+        return NULL;
+    }
+    if (password != NULL && !cache_auth(ctx, address, user, password)) {
         redisFree(ctx);
         return NULL;
     }
@@ -178,7 +238,7 @@ cache_ask_sentinel(struct cache *c, size_t index, char *address, size_t size)
         c->sentinel = NULL;
     }
     if (c->sentinel == NULL) {
-        c->sentinel = cache_open(c->sentinels[index], c->timeout_ms);
+        c->sentinel = cache_open(c->sentinels[index], c->timeout_ms, NULL, c->sentinel_password);
         c->sentinel_index = index;
         if (c->sentinel == NULL)
             return false;
@@ -254,7 +314,7 @@ cache_connect(struct cache *c)
     bool named = false;
 
     if (c->sentinel_count == 0) {
-        c->ctx = cache_open(c->address, c->timeout_ms);
+        c->ctx = cache_open(c->address, c->timeout_ms, c->user, c->password);
         if (c->ctx == NULL) {
             cache_fail(c, "connect");
             return false;
@@ -270,7 +330,7 @@ cache_connect(struct cache *c)
         if (!cache_ask_sentinel(c, index, address, sizeof(address)))
             continue;
         named = true;
-        c->ctx = cache_open(address, c->timeout_ms);
+        c->ctx = cache_open(address, c->timeout_ms, c->user, c->password);
         if (c->ctx != NULL && !cache_is_primary(c->ctx)) {
             log_warn("redis_not_primary", "address=%s sentinel=%s", address, c->sentinels[index]);
             redisFree(c->ctx);

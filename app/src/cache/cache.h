@@ -35,6 +35,13 @@ struct cache *cache_new(const char *address, const char *sentinels, const char *
                         long timeout_ms, long retry_ms);
 void cache_free(struct cache *c);
 
+/*
+ * Sets the credentials: user and password (AUTH) for the data nodes, and the
+ * Sentinels' password. NULL or empty strings send no AUTH.
+ */
+void cache_set_auth(struct cache *c, const char *user, const char *password,
+                    const char *sentinel_password);
+
 /* Closes the connection, e.g. before fork. */
 void cache_disconnect(struct cache *c);
 

@@ -33,6 +33,9 @@ struct config {
     char *redis;                /* "unix:/path" or "HOST:PORT" */
     char *redis_sentinels;      /* comma-separated HOST:PORT; empty disables Sentinel */
     char *redis_master;         /* the primary's name known to Sentinel */
+    char *redis_user;           /* ACL user; empty for the default user */
+    char *redis_password;       /* empty sends no AUTH */
+    char *redis_sentinel_password;
     long redis_timeout_ms;
     long redis_retry_ms;        /* how long a worker leaves Redis alone after a failure */
 

@@ -247,6 +247,7 @@ jobs_run(void)
                 config.pg_recycle_tenants, config.pg_recycle_requests);
     cache = cache_new(config.redis, config.redis_sentinels, config.redis_master,
                       config.redis_timeout_ms, config.redis_retry_ms);
+    cache_set_auth(cache, config.redis_user, config.redis_password, config.redis_sentinel_password);
     arena_init(&arena, 64 * 1024);
     json_use_arena(&arena);
     ignored = write(WORKER_READY_FD, "r", 1);

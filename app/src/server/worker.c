@@ -120,6 +120,7 @@ worker_run(void)
                 config.pg_recycle_tenants, config.pg_recycle_requests);
     cache = cache_new(config.redis, config.redis_sentinels, config.redis_master,
                       config.redis_timeout_ms, config.redis_retry_ms);
+    cache_set_auth(cache, config.redis_user, config.redis_password, config.redis_sentinel_password);
     arena_init(&arena, REQUEST_ARENA_CHUNK);
     json_use_arena(&arena);
     dispatch_init();

@@ -37,6 +37,9 @@ static const struct setting settings[] = {
      "/run/lendastack/app.pid", 0, 0, "", "pid file, locked while the server runs"},
     {"server", "workers", "LENDASTACK_WORKERS", SETTING_LONG, FIELD(workers), "0", 0, 512,
      "processes", "worker processes; 0 means twice the CPU cores"},
+    {"server", "groups", "LENDASTACK_GROUPS", SETTING_LONG, FIELD(groups), "0", 0, 64, "groups",
+     "worker groups, each with its own socket, for tenant affinity: nginx hashes the Host over the "
+     "sockets, so a tenant always reaches the same workers; 0 means half the workers, at least 1"},
     {"server", "drain_seconds", "LENDASTACK_DRAIN_SECONDS", SETTING_LONG, FIELD(drain_seconds),
      "10", 1, 3600, "seconds", "how long SIGTERM and SIGHUP wait for requests in flight"},
     {"server", "fcgi_allow", "LENDASTACK_FCGI_ALLOW", SETTING_STRING, FIELD(fcgi_allow), "", 0, 0,

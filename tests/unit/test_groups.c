@@ -14,11 +14,12 @@ Test(groups, worker_count_defaults_to_twice_the_cores)
     cr_assert_eq(groups_worker_count(600, 2, 510), 510);
 }
 
-Test(groups, count_defaults_to_one_per_worker)
+Test(groups, count_defaults_to_half_the_workers)
 {
     cr_assert_eq(groups_count(1, 0), 1);
-    cr_assert_eq(groups_count(3, 0), 3);
-    cr_assert_eq(groups_count(4, 0), 4);
+    cr_assert_eq(groups_count(3, 0), 1);
+    cr_assert_eq(groups_count(4, 0), 2);
+    cr_assert_eq(groups_count(9, 0), 4);
     cr_assert_eq(groups_count(500, 0), GROUPS_MAX);
 }
 

@@ -15,7 +15,7 @@ groups_worker_count(long configured, long cpus, long limit)
 long
 groups_count(long workers, long configured)
 {
-    long groups = configured > 0 ? configured : workers;
+    long groups = configured > 0 ? configured : workers / 2;
 
     if (groups > workers)
         groups = workers;

@@ -22,7 +22,7 @@ long groups_worker_count(long configured, long cpus, long limit);
 
 /*
  * Returns the number of groups for workers request workers: configured when it
- * is positive, else one per worker; at least 1, and at most workers and
+ * is positive, else half the workers; at least 1, and at most workers and
  * GROUPS_MAX, so that every group has a worker.
  */
 long groups_count(long workers, long configured);

@@ -410,8 +410,8 @@ Test(reliability, worker_killed_mid_request, .timeout = 300)
                 json_pack("{s:i, s:f}", "workers_killed", kills, "worker_replaced_within_ms",
                           replaced_ms));
     /*
-     * A GET whose worker died is passed on by nginx to the next worker group and
-     * succeeds there; a write is never passed on and fails.
+     * nginx passes a GET whose worker died on to the next worker group, where it
+     * succeeds. It never passes on a write, which fails.
      */
     retried = nginx_retried_requests(s.tenant.host);
     cr_assert(f.failed + retried >= 1,

@@ -19,6 +19,7 @@ SETTING_NAMES=(
     LENDASTACK_REDIS_PORT
     LENDASTACK_BASE_DOMAIN
     LENDASTACK_WORKERS
+    LENDASTACK_GROUPS
     LENDASTACK_SERVER_BIN
     LENDASTACK_WEB_ROOT
     LENDASTACK_ENV
@@ -184,6 +185,7 @@ load_settings() {
     REDIS_PORT=${LENDASTACK_REDIS_PORT:-56379}
     BASE_DOMAIN=${LENDASTACK_BASE_DOMAIN:-localhost}
     WORKERS=${LENDASTACK_WORKERS:-}
+    GROUPS_SETTING=${LENDASTACK_GROUPS:-}
     SERVER_BIN=${LENDASTACK_SERVER_BIN:-$REPO/build/release/lendastack-server}
     WEB_ROOT=$(realpath -m -- "${LENDASTACK_WEB_ROOT:-$REPO/app/web}")
     APP_ENV=${LENDASTACK_ENV:-development}
@@ -236,6 +238,8 @@ validate_settings() {
         die "LENDASTACK_BASE_DOMAIN=$BASE_DOMAIN is not a valid domain name"
     [[ -z $WORKERS || $WORKERS =~ ^[1-9][0-9]*$ ]] ||
         die "LENDASTACK_WORKERS=$WORKERS is invalid: expected a positive number of worker processes, or empty for the server default"
+    [[ -z $GROUPS_SETTING || $GROUPS_SETTING =~ ^[1-9][0-9]*$ ]] ||
+        die "LENDASTACK_GROUPS=$GROUPS_SETTING is invalid: expected a positive number of worker groups, or empty for the server default"
     [[ $APP_ENV =~ ^[a-z][a-z0-9_-]*$ ]] ||
         die "LENDASTACK_ENV=$APP_ENV is invalid: expected a lowercase name such as development"
     [[ $TEST_CLOCK == true || $TEST_CLOCK == false ]] ||
@@ -282,6 +286,7 @@ write_stack_env() {
         "LENDASTACK_PID_FILE=$APP_PID_FILE"
     )
     [[ -n $WORKERS ]] && lines+=("LENDASTACK_WORKERS=$WORKERS")
+    [[ -n $GROUPS_SETTING ]] && lines+=("LENDASTACK_GROUPS=$GROUPS_SETTING")
     is_root && lines+=("LENDASTACK_USER=$APP_USER")
 
     local line new_file

@@ -20,6 +20,7 @@ struct config {
     char *user;                 /* account the workers run as when started as root */
     char *pid_file;
     long workers;               /* 0 means twice the number of CPU cores */
+    long groups;                /* listen sockets the workers are split over; 0 means half the workers */
     long drain_seconds;         /* how long SIGTERM waits for requests in flight */
     char *fcgi_allow;           /* comma-separated IPv4 peers allowed on TCP */
     long job_runners;           /* background job processes beside the workers */

@@ -1,7 +1,7 @@
 /*
  * lendastack-server: the FastCGI application server. The master process starts
  * with no arguments; workers are the same binary started by the master with
- * --worker and the listen socket on descriptor 3.
+ * --worker and the listen socket of their group on descriptor 3.
  */
 #include <limits.h>
 #include <malloc.h>
@@ -22,11 +22,13 @@ static void
 usage(FILE *out)
 {
     fprintf(out,
-            "usage: lendastack-server [--check-config | --config-table | --version | --help]\n"
+            "usage: lendastack-server [--check-config | --config-table | --listen-addresses |\n"
+            "                         --version | --help]\n"
             "\n"
             "Serves the Lendastack CRM API over FastCGI. Settings come from LENDASTACK_*\n"
             "environment variables and an optional INI file named by LENDASTACK_CONFIG;\n"
-            "--config-table lists them all with their defaults.\n"
+            "--config-table lists them all with their defaults. --listen-addresses prints\n"
+            "the socket of each worker group, one per line, for nginx's upstream.\n"
             "Signals: SIGTERM drains and stops, SIGHUP restarts the workers one by one.\n");
 }
 
@@ -55,6 +57,8 @@ main(int argc, char **argv)
         printf("configuration is valid\n");
         return 0;
     }
+    if (argc > 1 && strcmp(argv[1], "--listen-addresses") == 0)
+        return master_print_listen_addresses(stdout, stderr) ? 0 : 1;
 
     /*
      * Argon2 allocates 19 MiB per hash. A fixed mmap threshold hands such blocks

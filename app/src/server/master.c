@@ -16,6 +16,7 @@
 
 #include "core/config.h"
 #include "core/log.h"
+#include "server/groups.h"
 #include "server/listen.h"
 #include "server/master.h"
 
@@ -32,7 +33,9 @@ struct worker_slot {
 static struct worker_slot slots[WORKERS_MAX];
 static long slot_count;
 static long worker_count; /* slots [0, worker_count) serve requests; the rest run jobs */
-static int listen_fd = -1;
+static long group_count;
+static char listen_addresses[GROUPS_MAX][GROUPS_ADDRESS_MAX];
+static int listen_fds[GROUPS_MAX];
 static int signal_pipe[2] = {-1, -1};
 static const char *master_self_path;
 static time_t crash_times[CRASH_LIMIT];
@@ -148,7 +151,11 @@ master_spawn(long index, int *ready)
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
         signal(SIGPIPE, SIG_DFL);
-        if (dup2(listen_fd, WORKER_LISTEN_FD) < 0 || dup2(pipe_fds[1], WORKER_READY_FD) < 0)
+        /* Job runners accept no requests, so they get no listen socket. */
+        if (index < worker_count &&
+            dup2(listen_fds[groups_of_worker(index, group_count)], WORKER_LISTEN_FD) < 0)
+            _exit(1);
+        if (dup2(pipe_fds[1], WORKER_READY_FD) < 0)
             _exit(1);
         snprintf(index_text, sizeof(index_text), "%ld", index);
         setenv("LENDASTACK_WORKER_INDEX", index_text, 1);
@@ -161,7 +168,11 @@ master_spawn(long index, int *ready)
         *ready = pipe_fds[0];
     else
         close(pipe_fds[0]);
-    log_info("worker_started", "worker_pid=%ld index=%ld", (long)pid, index);
+    if (index < worker_count)
+        log_info("worker_started", "worker_pid=%ld index=%ld group=%ld", (long)pid, index,
+                 groups_of_worker(index, group_count));
+    else
+        log_info("worker_started", "worker_pid=%ld index=%ld role=jobs", (long)pid, index);
     return pid;
 }
 
@@ -341,20 +352,70 @@ master_drain(void)
     log_info("drain_finished", "");
 }
 
+/*
+ * Sets the number of workers, slots and groups from the configuration and the
+ * CPU count, and the listen address of each group.
+ */
+static bool
+master_plan(FILE *err)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+    worker_count = groups_worker_count(config.workers, cpus, WORKERS_MAX - config.job_runners);
+    slot_count = worker_count + config.job_runners;
+    group_count = groups_count(worker_count, config.groups);
+    for (long g = 0; g < group_count; g++) {
+        if (!groups_address(config.listen, g, listen_addresses[g], sizeof(listen_addresses[g]), err))
+            return false;
+    }
+    return true;
+}
+
+/* Closes the sockets of groups [0, count) and removes their files. */
+static void
+master_close_sockets(long count)
+{
+    for (long g = 0; g < count; g++) {
+        close(listen_fds[g]);
+        listen_remove(listen_addresses[g]);
+    }
+}
+
+/* Opens the socket of every group, or none: a failure closes the ones opened before. */
+static bool
+master_open_sockets(uid_t uid, gid_t gid)
+{
+    for (long g = 0; g < group_count; g++) {
+        listen_fds[g] = listen_open(listen_addresses[g], config.socket_mode, uid, gid, stderr);
+        if (listen_fds[g] < 0) {
+            master_close_sockets(g);
+            return false;
+        }
+    }
+    return true;
+}
+
+bool
+master_print_listen_addresses(FILE *out, FILE *err)
+{
+    if (!master_plan(err))
+        return false;
+    for (long g = 0; g < group_count; g++)
+        fprintf(out, "%s\n", listen_addresses[g]);
+    return true;
+}
+
 int
 master_run(const char *self_path)
 {
     uid_t uid = (uid_t)-1;
     gid_t gid = (gid_t)-1;
     bool as_root = geteuid() == 0;
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     int pid_fd;
 
     master_self_path = self_path;
-    worker_count = config.workers > 0 ? config.workers : 2 * (cpus > 0 ? cpus : 1);
-    if (worker_count > WORKERS_MAX - config.job_runners)
-        worker_count = WORKERS_MAX - config.job_runners;
-    slot_count = worker_count + config.job_runners;
+    if (!master_plan(stderr))
+        return 1;
 
     if (as_root) {
         if (config.user == NULL || *config.user == '\0') {
@@ -368,8 +429,7 @@ master_run(const char *self_path)
     }
     if ((pid_fd = master_lock_pid_file(config.pid_file)) < 0)
         return 1;
-    listen_fd = listen_open(config.listen, config.socket_mode, uid, gid, stderr);
-    if (listen_fd < 0)
+    if (!master_open_sockets(uid, gid))
         return 1;
     if (as_root && !master_drop_privileges(config.user, uid, gid))
         return 1;
@@ -379,8 +439,12 @@ master_run(const char *self_path)
         return 1;
     }
     master_install_signals();
-    log_info("server_started", "listen=%s workers=%ld job_runners=%ld user=%s", config.listen,
-             worker_count, config.job_runners, as_root ? config.user : "-");
+    log_info("server_started", "listen=%s groups=%ld workers=%ld job_runners=%ld user=%s",
+             config.listen, group_count, worker_count, config.job_runners,
+             as_root ? config.user : "-");
+    if (config.groups > group_count)
+        log_warn("groups_reduced", "groups=%ld configured=%ld workers=%ld", group_count,
+                 config.groups, worker_count);
 
     for (long i = 0; i < slot_count; i++) {
         slots[i].pid = master_spawn(i, NULL);
@@ -414,8 +478,7 @@ master_run(const char *self_path)
     }
 
     master_drain();
-    close(listen_fd);
-    listen_remove(config.listen);
+    master_close_sockets(group_count);
     close(pid_fd);
     log_info("server_stopped", "");
     return 0;

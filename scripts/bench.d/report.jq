@@ -83,7 +83,8 @@ def errors:
 " worker holds one PostgreSQL and one Redis connection.",
 "",
 "HTTP load comes from wrk (\($s.wrk_threads) threads, keep-alive) with the Lua scripts in" +
-" `scripts/bench.d/`: \($s.duration_s) s per run after \($s.warmup_s) s of unmeasured load," +
+" `scripts/bench.d/`: \($s.duration_s) s per run after \($s.warmup_s) s of unmeasured load" +
+" (\($s.spread_warmup_s // $s.warmup_s) s before a run spread over the tenants, so that every backend has met its tenants)," +
 " \($s.connections) connections unless a row says otherwise. Requests are signed in with a" +
 " session cookie. wrk counts a response with status 400 or more as a non-2xx error; the script" +
 " checks the status of each kind of request before measuring it. wrk measures latency from" +

@@ -35,6 +35,8 @@ def errors:
 | .ratios as $q
 | ($r.memory.recycle_default) as $mem_default
 | ($r.memory.recycle_high) as $mem_high
+| ($r.memory.recycle_low // null) as $mem_low
+| (($s.groups // 1) as $g | ($s.tenants / $g | ceil)) as $tenants_per_backend
 | ([$r | to_entries[] | .value | objects | .load_before // empty | .[0]] | max) as $max_load
 | [
 "# Benchmarks",
@@ -46,13 +48,16 @@ def errors:
   (if $s.quick then " This was a `--quick` smoke run with small data; its figures show that the" +
    " measurements work, not what the product does." else "" end),
 "",
-(if $max_load > ($m.cores / 2) then
-  "> **Provisional.** The 1-minute load average reached \($max_load) on \($m.cores) cores" +
-  " before some measurements, so other programs shared the machine during this run and the" +
+(($m.load_at_start // [$max_load])[0]) as $start_load |
+(if $start_load > ($m.cores / 2) then
+  "> **Provisional.** The 1-minute load average was \($start_load) on \($m.cores) cores" +
+  " before the benchmark started, so other programs shared the machine during this run and the" +
   " figures are lower and noisier than on a quiet machine. Rerun `scripts/bench` on a quiet" +
   " machine for figures to compare against."
  else
-  "The 1-minute load average stayed at or below \($max_load) on \($m.cores) cores before each measurement."
+  "The 1-minute load average was \($start_load) on \($m.cores) cores before the benchmark" +
+  " started. The measurements run back to back, so the load average before each one, in the" +
+  " tables, includes the load of the one before."
  end),
 "",
 "## Machine",
@@ -110,7 +115,11 @@ def errors:
 "| provisioning, median | under 100 ms per tenant | \($r.provisioning.create_ms.p50 | ms) | \(status($r.provisioning.create_ms.p50 < 100)) |",
 "| `migrate --all`, nothing to do, \($r.migrate.tenants | commas) tenants | under 1 s | \($r.migrate.nothing_to_do_median_seconds | seconds) | \(status($r.migrate.nothing_to_do_median_seconds < 1)) |",
 "| worker RSS after serving every tenant | under 32 MiB | \([$mem_default.worker_rss_max_kib, $mem_high.worker_rss_max_kib] | max | mib) | \(status(([$mem_default.worker_rss_max_kib, $mem_high.worker_rss_max_kib] | max) < 32768)) |",
-"| PostgreSQL backend memory | bounded by connection recycling | \($mem_default.backend_contexts_max_bytes | mib_bytes) recycling after \($mem_default.recycle_tenants) tenants, \($mem_high.backend_contexts_max_bytes | mib_bytes) without | \(status(if $s.tenants <= $mem_default.recycle_tenants then null else $mem_default.backend_contexts_max_bytes < $mem_high.backend_contexts_max_bytes end)) |",
+(if $mem_low != null then
+"| PostgreSQL backend memory | bounded by connection recycling | \($mem_low.backend_contexts_max_bytes | mib_bytes) recycling after \($mem_low.recycle_tenants) tenants, \($mem_high.backend_contexts_max_bytes | mib_bytes) without; \($mem_default.backend_contexts_max_bytes | mib_bytes) with the default limit of \($mem_default.recycle_tenants) and about \($tenants_per_backend | commas) tenants per backend | \(status($mem_low.backend_contexts_max_bytes < $mem_high.backend_contexts_max_bytes)) |"
+ else
+"| PostgreSQL backend memory | bounded by connection recycling | \($mem_default.backend_contexts_max_bytes | mib_bytes) recycling after \($mem_default.recycle_tenants) tenants, \($mem_high.backend_contexts_max_bytes | mib_bytes) without | \(status(if $tenants_per_backend <= $mem_default.recycle_tenants then null else $mem_default.backend_contexts_max_bytes < $mem_high.backend_contexts_max_bytes end)) |"
+ end),
 "",
 "The latency goals for the list and the search are judged at one connection per worker," +
 " where a request does not queue behind others; at \($s.connections) connections a request" +
@@ -250,14 +259,15 @@ def errors:
 "",
 "| connection recycling | worker RSS | worker peak RSS | backend memory contexts | of which CacheMemoryContext | backend RssAnon |",
 "| --- | ---: | ---: | ---: | ---: | ---: |",
-([$mem_default, $mem_high][]
+([$mem_low, $mem_default, $mem_high][] | select(. != null)
  | "| after \(.recycle_tenants | commas) tenants | \(.worker_rss_max_kib | mib) | \([.workers[].hwm_kib] | max | mib) | \(.backend_contexts_max_bytes | mib_bytes) | \([.backends[].cache_context_bytes | select(. != null)] | max | mib_bytes) | \(.backend_anon_max_kib | mib) |"),
 "",
 "A worker's peak RSS includes sign-ins: Argon2id allocates 19 MiB per password hash." +
-(if $s.tenants > $mem_default.recycle_tenants and $mem_high.backend_contexts_max_bytes != null then
-  " Without recycling, a backend held about \($mem_high.backend_contexts_max_bytes / $s.tenants / 1024 | round) KiB" +
+(if $mem_high.backend_contexts_max_bytes != null then
+  " Without recycling, a backend held about \($mem_high.backend_contexts_max_bytes / $tenants_per_backend / 1024 | round) KiB" +
   " of memory contexts per tenant it served, after \($mem_high.warmup.requests | commas) requests over" +
-  " \($s.tenants | commas) tenants."
+  " \($s.tenants | commas) tenants, of which each backend serves about \($tenants_per_backend | commas)" +
+  " (\($s.groups // 1) worker groups)."
  else "" end),
 "",
 "Tenant operations, with `lendastack-tenant`:",

@@ -144,6 +144,16 @@ def errors:
   " product reaches 75% of the ceiling only when the worker's own work falls to about a third" +
   " of the machine time of the parts."
  else empty end),
+(([$r.spread_variants.variants // [] | .[] | select(.groups == 1)] | first) as $one
+ | if $one != null and ($s.groups // 1) > 1 then
+"- **A tenant's requests stay in its worker group.** nginx sends each tenant to one of" +
+  " \($s.groups) worker groups, so the GET on one tenant runs on \($s.workers / $s.groups) of the" +
+  " \($s.workers) workers, which wait on Redis and PostgreSQL in turn. With every worker in one" +
+  " group, the same GET on one tenant reached \($one.single_rps | rps) requests/s instead of" +
+  " \($r.single.rps | rps), but the GET over \($s.tenants | commas) tenants fell to" +
+  " \($one.spread_rps | rps) requests/s (\($one.spread_to_single | pct) of one tenant), because every" +
+  " backend then serves every tenant and reconnects after \($one.recycle_tenants | commas) of them."
+ else empty end),
 (if $r.get.latency_ms.p99 >= 10 then
 "- **p99 at \($s.connections) connections.** With \($s.connections) connections always busy," +
   " a request takes on average \($s.connections) / throughput =" +

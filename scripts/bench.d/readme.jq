@@ -16,12 +16,13 @@ def pct: (. * 100 | round | tostring) + "%";
 | .settings as $s
 | .machine as $m
 | ([$r | to_entries[] | .value | objects | .load_before // empty | .[0]] | max) as $max_load
+| (($m.load_at_start // [$max_load])[0]) as $start_load
 | [
 "Measured by `scripts/bench` on \($m.cpu), \($m.cores) cores, \($m.memory_mib / 1024 | round) GiB," +
   " with every service and the load generator on the same cores (\($m.date[0:10]), commit" +
   " `\($m.commit[0:12])`)" +
-  (if $max_load > ($m.cores / 2) then
-    ". The machine was busy with other work during that run (load average up to \($max_load)), so" +
+  (if $start_load > ($m.cores / 2) then
+    ". The machine was busy with other work during that run (load average \($start_load) before it started), so" +
     " these figures are provisional."
    else "." end),
 "",

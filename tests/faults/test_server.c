@@ -29,7 +29,7 @@ seconds_since(const struct timespec *start)
 }
 
 /*
- * The bound only tells a replaced worker from a master that never replaces it; how
+ * The bound separates a replaced worker from a master that never replaces it. How
  * fast the replacement comes is a figure of the reliability report, not a test.
  */
 Test(server, killed_worker_is_replaced, .timeout = 60)

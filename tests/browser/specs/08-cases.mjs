@@ -8,8 +8,8 @@ import {apiCall, assert, assertEqual, createTenant, openPage, screenshot, signIn
 /** Returns the figure a dashboard tile shows, by its data-figure key. */
 /**
  * Waits up to 5 s for the cases table to show `expected` rows and returns the
- * count it shows then: a filter's new page replaces the old one only when its
- * answer arrives, and the old rows may hold the link a test waited for.
+ * count it shows then. A filter's new page replaces the old one only when its
+ * response arrives, and the old rows may contain the link a test waited for.
  */
 async function rowsSettled(page, expected) {
   await page.waitForFunction((n) => document.querySelectorAll('table.cases tbody tr').length === n,

@@ -102,7 +102,7 @@ export const tests = {
       assertEqual(cells.join('|'), `${week.opened}|${week.resolved}`, `week ${week.week_start} equals the API's`);
     }
 
-    // This tenant has no deals: the funnel says so instead of drawing empty bars.
+    // This tenant has no deals: the funnel shows a message instead of empty bars.
     const pipeline = page.locator('.chart-figure', {hasText: 'Pipeline'});
     assert(api.deals_by_stage.stages.every((s) => s.count === 0), 'the tenant has no deals');
     assert(await pipeline.getByText('No deals yet.').isVisible(), 'a pipeline without deals shows "No deals yet"');

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "domain/customer_record.h"
+#include "tests/unit/fixture.h"
 
 /* Type OIDs from PostgreSQL's pg_type.dat. */
 enum { OID_INT4 = 23, OID_INT8 = 20, OID_TEXT = 25, OID_TIMESTAMPTZ = 1184, OID_JSONB = 3802 };
@@ -76,23 +77,7 @@ struct cell {
     const char *value;
 };
 
-static struct arena arena;
-
-static void
-setup(void)
-{
-    arena_init(&arena, 4096);
-    json_use_arena(&arena);
-}
-
-static void
-teardown(void)
-{
-    json_use_arena(NULL);
-    arena_destroy(&arena);
-}
-
-TestSuite(customer_record, .init = setup, .fini = teardown);
+TestSuite(customer_record, .init = fixture_arena_setup, .fini = fixture_arena_teardown);
 
 /* Builds a result of the store's columns with one row per cell list. */
 static PGresult *
@@ -138,7 +123,7 @@ assert_rows_like_jansson(const PGresult *res)
         size_t len, old_len;
         const char *old = json_dump(customer_record_from_row(db_row_json(res, row)), &old_len);
 
-        json_writer_init(&w, &arena, 64);
+        json_writer_init(&w, &fixture_arena, 64);
         customer_record_write(&w, res, row, found);
         text = json_writer_finish(&w, &len);
         cr_assert_str_eq(text, old, "row %d", row);
@@ -288,7 +273,7 @@ Test(customer_record, row_matches_db_row_json)
         size_t len, old_len;
         const char *old = json_dump(db_row_json(res, row), &old_len);
 
-        json_writer_init(&w, &arena, 64);
+        json_writer_init(&w, &fixture_arena, 64);
         db_write_row(&w, res, row);
         cr_assert_str_eq(json_writer_finish(&w, &len), old, "row %d", row);
     }

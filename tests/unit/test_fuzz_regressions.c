@@ -10,24 +10,9 @@
 #include "core/validate.h"
 #include "tenant/host.h"
 #include "tenant/tenant.h"
+#include "tests/unit/fixture.h"
 
-static struct arena arena;
-
-static void
-setup(void)
-{
-    arena_init(&arena, 4096);
-    json_use_arena(&arena);
-}
-
-static void
-teardown(void)
-{
-    json_use_arena(NULL);
-    arena_destroy(&arena);
-}
-
-TestSuite(fuzz_regressions, .init = setup, .fini = teardown);
+TestSuite(fuzz_regressions, .init = fixture_arena_setup, .fini = fixture_arena_teardown);
 
 /*
  * host: "12me.." lost one trailing dot and came out as "12me.", which is not
@@ -70,7 +55,7 @@ Test(fuzz_regressions, timestamp_offset_needs_digits)
 static char *
 tenant_entry(const char *name, const char *time_zone)
 {
-    return arena_printf(&arena,
+    return arena_printf(&fixture_arena,
                         "{\"id\":13,\"slug\":\"tokyo\",\"name\":\"%s\","
                         "\"schema\":\"tenant_000013\",\"status\":\"active\","
                         "\"code_prefix\":\"CUS-\",\"prospect_prefix\":\"PRO-\","
@@ -92,16 +77,16 @@ Test(fuzz_regressions, tenant_long_name_kept_whole)
     char *entry, *text;
     size_t len;
 
-    buf_init(&name, &arena, 1024);
+    buf_init(&name, &fixture_arena, 1024);
     buf_puts(&name, "A");
     for (int i = 0; i < 99; i++)
         buf_puts(&name, "\xe6\x9d\xb1\xe4\xba\xac"); /* 東京 */
     entry = tenant_entry(name.data, "Asia/Tokyo");
 
-    cr_assert(tenant_decode(&arena, entry, strlen(entry), &t));
+    cr_assert(tenant_decode(&fixture_arena, entry, strlen(entry), &t));
     cr_assert_str_eq(t.display_name, name.data);
-    text = tenant_encode(&arena, &t, &len);
-    cr_assert(tenant_decode(&arena, text, len, &again));
+    text = tenant_encode(&fixture_arena, &t, &len);
+    cr_assert(tenant_decode(&fixture_arena, text, len, &again));
     cr_assert_str_eq(again.display_name, name.data);
 }
 
@@ -113,10 +98,10 @@ Test(fuzz_regressions, tenant_oversized_field_rejected)
     char *entry;
 
     /* 80 bytes for a field of 63, so a cut would also split a character. */
-    buf_init(&zone, &arena, 256);
+    buf_init(&zone, &fixture_arena, 256);
     for (int i = 0; i < 40; i++)
         buf_puts(&zone, "\xc3\xa9"); /* é */
     entry = tenant_entry("Tokyo", zone.data);
 
-    cr_assert_not(tenant_decode(&arena, entry, strlen(entry), &t));
+    cr_assert_not(tenant_decode(&fixture_arena, entry, strlen(entry), &t));
 }

@@ -4,22 +4,9 @@
 
 #include "http/params.h"
 #include "http/router.h"
+#include "tests/unit/fixture.h"
 
-static struct arena arena;
-
-static void
-setup(void)
-{
-    arena_init(&arena, 4096);
-}
-
-static void
-teardown(void)
-{
-    arena_destroy(&arena);
-}
-
-TestSuite(http, .init = setup, .fini = teardown);
+TestSuite(http, .init = fixture_arena_setup, .fini = fixture_arena_teardown);
 
 Test(http, path_segments_decoded)
 {
@@ -27,7 +14,7 @@ Test(http, path_segments_decoded)
     size_t count;
     const char *path = "/api/v1/customers/CUS%2D000001";
 
-    cr_assert(http_parse_path(&arena, path, strlen(path), &segments, &count));
+    cr_assert(http_parse_path(&fixture_arena, path, strlen(path), &segments, &count));
     cr_assert_eq(count, 4);
     cr_assert_str_eq(segments[3], "CUS-000001");
 }
@@ -40,7 +27,7 @@ Test(http, path_rejects_dots_and_empty_segments)
     size_t count;
 
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-        cr_assert_not(http_parse_path(&arena, bad[i], strlen(bad[i]), &segments, &count), "%s",
+        cr_assert_not(http_parse_path(&fixture_arena, bad[i], strlen(bad[i]), &segments, &count), "%s",
                       bad[i]);
 }
 
@@ -49,7 +36,7 @@ Test(http, root_path_has_no_segments)
     char **segments;
     size_t count;
 
-    cr_assert(http_parse_path(&arena, "/", 1, &segments, &count));
+    cr_assert(http_parse_path(&fixture_arena, "/", 1, &segments, &count));
     cr_assert_eq(count, 0);
 }
 
@@ -58,7 +45,7 @@ Test(http, query_decoding)
     struct http_param *params;
     size_t count;
 
-    cr_assert(http_parse_query(&arena, "q=J%C3%BCrgen+M&limit=50&flag&=x", &params, &count));
+    cr_assert(http_parse_query(&fixture_arena, "q=J%C3%BCrgen+M&limit=50&flag&=x", &params, &count));
     cr_assert_eq(count, 4);
     cr_assert_str_eq(http_param_find(params, count, "q"), "Jürgen M");
     cr_assert_str_eq(http_param_find(params, count, "limit"), "50");
@@ -70,9 +57,9 @@ Test(http, query_rejects_invalid_utf8_and_nul)
     struct http_param *params;
     size_t count;
 
-    cr_assert_not(http_parse_query(&arena, "q=%C3", &params, &count));
-    cr_assert_not(http_parse_query(&arena, "q=a%00b", &params, &count));
-    cr_assert_not(http_parse_query(&arena, "q=%G1", &params, &count));
+    cr_assert_not(http_parse_query(&fixture_arena, "q=%C3", &params, &count));
+    cr_assert_not(http_parse_query(&fixture_arena, "q=a%00b", &params, &count));
+    cr_assert_not(http_parse_query(&fixture_arena, "q=%G1", &params, &count));
 }
 
 Test(http, query_parameter_limit)
@@ -83,7 +70,7 @@ Test(http, query_parameter_limit)
 
     for (int i = 0; i <= HTTP_QUERY_MAX; i++)
         strcat(query, "a=1&");
-    cr_assert_not(http_parse_query(&arena, query, &params, &count));
+    cr_assert_not(http_parse_query(&fixture_arena, query, &params, &count));
 }
 
 Test(http, cookies_split_and_trimmed)
@@ -91,7 +78,7 @@ Test(http, cookies_split_and_trimmed)
     struct http_param *cookies;
     size_t count;
 
-    cr_assert(http_parse_cookies(&arena, "a=1;  ls_session=7.abc ; quoted=\"x y\"; junk; =v", &cookies,
+    cr_assert(http_parse_cookies(&fixture_arena, "a=1;  ls_session=7.abc ; quoted=\"x y\"; junk; =v", &cookies,
                                  &count));
     cr_assert_eq(count, 3);
     cr_assert_str_eq(http_param_find(cookies, count, "ls_session"), "7.abc");
@@ -121,7 +108,7 @@ route(const char *path, enum http_method m, const struct route **found, const ch
     char **segments;
     size_t count;
 
-    cr_assert(http_parse_path(&arena, path, strlen(path), &segments, &count));
+    cr_assert(http_parse_path(&fixture_arena, path, strlen(path), &segments, &count));
     return router_match(segments, count, m, found, params, allow, 128);
 }
 

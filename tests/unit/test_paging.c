@@ -4,8 +4,7 @@
 
 #include "api/paging.h"
 #include "core/json.h"
-
-static struct arena arena;
+#include "tests/unit/fixture.h"
 
 static const struct paging_sort sorts[] = {
     {"name", PAGING_KEY_TEXT},
@@ -13,42 +12,28 @@ static const struct paging_sort sorts[] = {
     {NULL, PAGING_KEY_TEXT},
 };
 
-static void
-setup(void)
-{
-    arena_init(&arena, 4096);
-    json_use_arena(&arena);
-}
-
-static void
-teardown(void)
-{
-    json_use_arena(NULL);
-    arena_destroy(&arena);
-}
-
-TestSuite(paging, .init = setup, .fini = teardown);
+TestSuite(paging, .init = fixture_arena_setup, .fini = fixture_arena_teardown);
 
 /* A request whose query string is query; its problem collects the errors. */
 static void
 request_with_query(struct request *req, const char *query)
 {
     memset(req, 0, sizeof(*req));
-    req->arena = &arena;
-    problem_init(&req->problem, &arena);
-    cr_assert(http_parse_query(&arena, query, &req->query, &req->query_count));
+    req->arena = &fixture_arena;
+    problem_init(&req->problem, &fixture_arena);
+    cr_assert(http_parse_query(&fixture_arena, query, &req->query, &req->query_count));
 }
 
 Test(paging, cursor_round_trip)
 {
     struct paging_cursor in = {"name", true, "m\xc3\xbcller \"lena\" \\ |", 42};
     struct paging_cursor out;
-    char *text = paging_cursor_encode(&arena, &in);
+    char *text = paging_cursor_encode(&fixture_arena, &in);
 
     cr_assert_not_null(text);
     cr_assert(strspn(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
               strlen(text), "not base64url: %s", text);
-    cr_assert(paging_cursor_decode(&arena, text, &out));
+    cr_assert(paging_cursor_decode(&fixture_arena, text, &out));
     cr_assert_str_eq(out.sort, "name");
     cr_assert(out.descending);
     cr_assert_str_eq(out.key, in.key);
@@ -68,7 +53,7 @@ Test(paging, malformed_cursors_rejected)
     struct paging_cursor out;
 
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-        cr_expect_not(paging_cursor_decode(&arena, bad[i], &out), "accepted %s", bad[i]);
+        cr_expect_not(paging_cursor_decode(&fixture_arena, bad[i], &out), "accepted %s", bad[i]);
 }
 
 Test(paging, overlong_key_not_encoded)
@@ -78,7 +63,7 @@ Test(paging, overlong_key_not_encoded)
 
     memset(key, 'k', sizeof(key) - 1);
     key[sizeof(key) - 1] = '\0';
-    cr_assert_null(paging_cursor_encode(&arena, &c));
+    cr_assert_null(paging_cursor_encode(&fixture_arena, &c));
 }
 
 Test(paging, defaults_without_parameters)
@@ -118,16 +103,16 @@ Test(paging, cursor_bound_to_its_sort)
     struct paging_cursor c = {"name", false, "smith", 7};
     struct request req;
     struct paging page;
-    char *text = paging_cursor_encode(&arena, &c);
+    char *text = paging_cursor_encode(&fixture_arena, &c);
 
-    request_with_query(&req, arena_printf(&arena, "sort=name&limit=10&cursor=%s", text));
+    request_with_query(&req, arena_printf(&fixture_arena, "sort=name&limit=10&cursor=%s", text));
     cr_assert_eq(paging_parse(&req, sorts, "name", &page), RESULT_OK);
     cr_assert(page.has_cursor);
     cr_assert_str_eq(page.after_key, "smith");
     cr_assert_eq(page.after_id, 7);
     cr_assert_eq(page.limit, 10);
 
-    request_with_query(&req, arena_printf(&arena, "sort=-name&cursor=%s", text));
+    request_with_query(&req, arena_printf(&fixture_arena, "sort=-name&cursor=%s", text));
     cr_assert_eq(paging_parse(&req, sorts, "name", &page), RESULT_MALFORMED);
     cr_assert_str_eq(req.problem.errors[0].rule, "mismatch");
 }
@@ -138,8 +123,8 @@ Test(paging, integer_key_checked)
     struct request req;
     struct paging page;
 
-    request_with_query(&req, arena_printf(&arena, "sort=-created_at&cursor=%s",
-                                          paging_cursor_encode(&arena, &c)));
+    request_with_query(&req, arena_printf(&fixture_arena, "sort=-created_at&cursor=%s",
+                                          paging_cursor_encode(&fixture_arena, &c)));
     cr_assert_eq(paging_parse(&req, sorts, "name", &page), RESULT_MALFORMED);
     cr_assert_str_eq(req.problem.errors[0].field, "cursor");
 }

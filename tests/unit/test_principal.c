@@ -3,30 +3,15 @@
 #include <string.h>
 
 #include "auth/principal.h"
+#include "tests/unit/fixture.h"
 
-static struct arena arena;
-
-static void
-setup(void)
-{
-    arena_init(&arena, 4096);
-    json_use_arena(&arena);
-}
-
-static void
-teardown(void)
-{
-    json_use_arena(NULL);
-    arena_destroy(&arena);
-}
-
-TestSuite(principal, .init = setup, .fini = teardown);
+TestSuite(principal, .init = fixture_arena_setup, .fini = fixture_arena_teardown);
 
 static bool
 decode(const char *text, struct principal_user *u)
 {
     memset(u, 0, sizeof(*u));
-    return principal_user_decode(&arena, text, strlen(text), u);
+    return principal_user_decode(&fixture_arena, text, strlen(text), u);
 }
 
 Test(principal, entry_round_trip)
@@ -35,10 +20,10 @@ Test(principal, entry_round_trip)
                                "ann@example.com", "Ann  Lee 3:x"};
     struct principal_user again;
     size_t len;
-    char *text = principal_user_encode(&arena, &u, &len);
+    char *text = principal_user_encode(&fixture_arena, &u, &len);
 
     cr_assert_eq(strlen(text), len);
-    cr_assert(principal_user_decode(&arena, text, len, &again), "entry: %s", text);
+    cr_assert(principal_user_decode(&fixture_arena, text, len, &again), "entry: %s", text);
     cr_assert_eq(again.active, true);
     cr_assert_eq(again.credential_version, 7);
     cr_assert_eq(again.role_id, 42);
@@ -57,9 +42,9 @@ Test(principal, entry_keeps_extreme_role_ids)
         struct principal_user u = {false, 0, ids[i], "", 0, 0, "", ""};
         struct principal_user again;
         size_t len;
-        char *text = principal_user_encode(&arena, &u, &len);
+        char *text = principal_user_encode(&fixture_arena, &u, &len);
 
-        cr_assert(principal_user_decode(&arena, text, len, &again), "entry: %s", text);
+        cr_assert(principal_user_decode(&fixture_arena, text, len, &again), "entry: %s", text);
         cr_assert_eq(again.role_id, ids[i]);
         cr_assert_eq(again.active, false);
         cr_assert_str_eq(again.display_name, "");

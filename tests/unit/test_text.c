@@ -6,31 +6,16 @@
 #include "core/validate.h"
 #include "tenant/host.h"
 #include "tenants/slug.h"
+#include "tests/unit/fixture.h"
 
-static struct arena arena;
-
-static void
-setup(void)
-{
-    arena_init(&arena, 4096);
-    json_use_arena(&arena);
-}
-
-static void
-teardown(void)
-{
-    json_use_arena(NULL);
-    arena_destroy(&arena);
-}
-
-TestSuite(text, .init = setup, .fini = teardown);
+TestSuite(text, .init = fixture_arena_setup, .fini = fixture_arena_teardown);
 
 static char *
 normalize(const char *in, enum text_lines lines, enum text_error *e, size_t *chars)
 {
     char *out = NULL;
 
-    *e = text_normalize(&arena, in, strlen(in), lines, &out, chars);
+    *e = text_normalize(&fixture_arena, in, strlen(in), lines, &out, chars);
     return out;
 }
 
@@ -74,14 +59,14 @@ Test(text, rejects_invalid_utf8_and_controls)
 
 Test(text, fold_ignores_case_and_accents)
 {
-    cr_assert_str_eq(text_fold(&arena, "J\xc3\xbcrgen M\xc3\xbcLLER"), "jurgen muller");
-    cr_assert_str_eq(text_fold(&arena, "\xc3\x85ngstr\xc3\xb6m"), "angstrom");
+    cr_assert_str_eq(text_fold(&fixture_arena, "J\xc3\xbcrgen M\xc3\xbcLLER"), "jurgen muller");
+    cr_assert_str_eq(text_fold(&fixture_arena, "\xc3\x85ngstr\xc3\xb6m"), "angstrom");
 }
 
 Test(text, casefold_keeps_accents)
 {
-    cr_assert_str_eq(text_casefold(&arena, "Lena.Voss@Example.COM"), "lena.voss@example.com");
-    cr_assert_str_eq(text_casefold(&arena, "M\xc3\x9cLLER@x.de"), "m\xc3\xbcller@x.de");
+    cr_assert_str_eq(text_casefold(&fixture_arena, "Lena.Voss@Example.COM"), "lena.voss@example.com");
+    cr_assert_str_eq(text_casefold(&fixture_arena, "M\xc3\x9cLLER@x.de"), "m\xc3\xbcller@x.de");
 }
 
 Test(validate, emails)
@@ -142,7 +127,7 @@ has_error(const struct problem *p, const char *field, const char *rule)
     return false;
 }
 
-Test(validate, field_table_reports_each_rule, .init = setup, .fini = teardown)
+Test(validate, field_table_reports_each_rule, .init = fixture_arena_setup, .fini = fixture_arena_teardown)
 {
     struct problem p;
     json_t *body = json_loads("{\"name\":\" toolong \",\"age\":\"3\",\"colour\":\"blue\","
@@ -150,8 +135,8 @@ Test(validate, field_table_reports_each_rule, .init = setup, .fini = teardown)
                               "\"extra\":true}",
                               0, NULL);
 
-    problem_init(&p, &arena);
-    cr_assert_eq(validate_object(&p, &arena, body, sample_fields, "", false), RESULT_INVALID);
+    problem_init(&p, &fixture_arena);
+    cr_assert_eq(validate_object(&p, &fixture_arena, body, sample_fields, "", false), RESULT_INVALID);
     cr_assert(has_error(&p, "name", "max_length"));
     cr_assert(has_error(&p, "age", "type"));
     cr_assert(has_error(&p, "colour", "choice"));
@@ -160,25 +145,25 @@ Test(validate, field_table_reports_each_rule, .init = setup, .fini = teardown)
     cr_assert(has_error(&p, "extra", "unknown"));
 }
 
-Test(validate, field_table_normalises_in_place, .init = setup, .fini = teardown)
+Test(validate, field_table_normalises_in_place, .init = fixture_arena_setup, .fini = fixture_arena_teardown)
 {
     struct problem p;
     json_t *body = json_loads("{\"name\":\"  Ann \",\"colour\":null,\"tags\":[\" x \"]}", 0, NULL);
 
-    problem_init(&p, &arena);
-    cr_assert_eq(validate_object(&p, &arena, body, sample_fields, "", false), RESULT_OK);
+    problem_init(&p, &fixture_arena);
+    cr_assert_eq(validate_object(&p, &fixture_arena, body, sample_fields, "", false), RESULT_OK);
     cr_assert_str_eq(json_string_value(json_object_get(body, "name")), "Ann");
     cr_assert_str_eq(json_string_value(json_array_get(json_object_get(body, "tags"), 0)), "x");
 }
 
-Test(validate, partial_allows_missing_required, .init = setup, .fini = teardown)
+Test(validate, partial_allows_missing_required, .init = fixture_arena_setup, .fini = fixture_arena_teardown)
 {
     struct problem p;
     json_t *body = json_loads("{\"age\":3}", 0, NULL);
 
-    problem_init(&p, &arena);
-    cr_assert_eq(validate_object(&p, &arena, body, sample_fields, "", true), RESULT_OK);
-    cr_assert_eq(validate_object(&p, &arena, body, sample_fields, "", false), RESULT_INVALID);
+    problem_init(&p, &fixture_arena);
+    cr_assert_eq(validate_object(&p, &fixture_arena, body, sample_fields, "", true), RESULT_OK);
+    cr_assert_eq(validate_object(&p, &fixture_arena, body, sample_fields, "", false), RESULT_INVALID);
     cr_assert(has_error(&p, "name", "required"));
 }
 

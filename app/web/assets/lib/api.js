@@ -81,3 +81,9 @@ export function query(params) {
   const text = q.toString();
   return text ? `?${text}` : '';
 }
+
+/** Returns a new random Idempotency-Key for a create, kept while the form is retried. */
+export function idempotencyKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}

@@ -4,7 +4,7 @@
 // "#/cases/new?customer=CUS-000001" (or ?prospect=PRO-000001) starts with
 // that record chosen, as the Cases tab of a record page links it.
 
-import {api} from '../../lib/api.js';
+import {api, idempotencyKey} from '../../lib/api.js';
 import {h, mount} from '../../lib/dom.js';
 import {busy, clearErrors, field, showErrors, summaryBox, value} from '../../lib/form.js';
 import {instantFromZonedInput, label} from '../../lib/format.js';
@@ -13,26 +13,7 @@ import {go} from '../../lib/router.js';
 import {can, timeZone} from '../../lib/session.js';
 import {noAccess, pageHeader} from '../layout.js';
 import {caseHref, caseSettings, CHANNELS, PRIORITIES, staffChoices, targetText} from './common.js';
-import {recordPicker} from './picker.js';
-
-function idempotencyKey() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/** Reads the record named by ?customer= or ?prospect=, or returns null. */
-async function prefilledRecord(queryParams) {
-  const [resource, key] = queryParams.customer ? ['customers', queryParams.customer]
-    : queryParams.prospect ? ['prospects', queryParams.prospect] : [null, null];
-  if (!resource) return null;
-  try {
-    const {data} = await api.get(`/${resource}/${encodeURIComponent(key)}`);
-    return data;
-  } catch (err) {
-    if (err.status === 404) return null;
-    throw err;
-  }
-}
+import {prefilledRecord, recordPicker} from './picker.js';
 
 export async function newCaseView(main, params, queryParams) {
   if (!can('cases.create')) {

@@ -162,3 +162,17 @@ export function recordPicker({selected = null, required = true} = {}) {
   };
   return wrapper;
 }
+
+/** Reads the record named by ?customer= or ?prospect=, or returns null. */
+export async function prefilledRecord(queryParams) {
+  const [resource, key] = queryParams.customer ? ['customers', queryParams.customer]
+    : queryParams.prospect ? ['prospects', queryParams.prospect] : [null, null];
+  if (!resource) return null;
+  try {
+    const {data} = await api.get(`/${resource}/${encodeURIComponent(key)}`);
+    return data;
+  } catch (err) {
+    if (err.status === 404) return null;
+    throw err;
+  }
+}

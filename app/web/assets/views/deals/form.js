@@ -4,7 +4,7 @@
 // as the Deals tab of a record page and the board link it. Amounts are typed
 // in major units and sent in integer minor units of the chosen currency.
 
-import {api} from '../../lib/api.js';
+import {api, idempotencyKey} from '../../lib/api.js';
 import {h, mount} from '../../lib/dom.js';
 import {busy, clearErrors, field, showErrors, summaryBox, value} from '../../lib/form.js';
 import {label, money, parseMoney} from '../../lib/format.js';
@@ -13,27 +13,8 @@ import {go, link} from '../../lib/router.js';
 import {can, currency, session} from '../../lib/session.js';
 import {noAccess, pageHeader} from '../layout.js';
 import {staffChoices} from '../cases/common.js';
-import {recordPicker} from '../cases/picker.js';
+import {prefilledRecord, recordPicker} from '../cases/picker.js';
 import {dealHref, loadPipelines, PRIORITIES, stageText} from './common.js';
-
-function idempotencyKey() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/** Reads the record named by ?customer= or ?prospect=, or returns null. */
-async function prefilledRecord(queryParams) {
-  const [resource, key] = queryParams.customer ? ['customers', queryParams.customer]
-    : queryParams.prospect ? ['prospects', queryParams.prospect] : [null, null];
-  if (!resource) return null;
-  try {
-    const {data} = await api.get(`/${resource}/${encodeURIComponent(key)}`);
-    return data;
-  } catch (err) {
-    if (err.status === 404) return null;
-    throw err;
-  }
-}
 
 /** Returns the amount as shown in the amount field, "1250.00" for 125000 EUR, without grouping. */
 function amountInput(minor, code) {

@@ -3,7 +3,7 @@
 // An edit sends only the changed fields with If-Match. After a 412 it loads the
 // current version and keeps what the user typed.
 
-import {api} from '../../lib/api.js';
+import {api, idempotencyKey} from '../../lib/api.js';
 import {h, mount} from '../../lib/dom.js';
 import {busy, clearErrors, field, showErrors, summaryBox, value} from '../../lib/form.js';
 import {label} from '../../lib/format.js';
@@ -73,11 +73,6 @@ function createBody(input, kind) {
     body[key] = v;
   }
   return body;
-}
-
-function idempotencyKey() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** Returns the active staff members for the owner select, or null when the role may not list staff. */

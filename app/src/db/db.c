@@ -295,6 +295,21 @@ db_param_json(struct db_params *p, const json_t *value)
     db_param_text(p, value == NULL ? NULL : json_dump(value, &len));
 }
 
+void
+db_param_value(struct db_params *p, const json_t *value)
+{
+    if (value == NULL || json_is_null(value))
+        db_param_text(p, NULL);
+    else if (json_is_string(value))
+        db_param_text(p, json_string_value(value));
+    else if (json_is_integer(value))
+        db_param_int(p, json_integer_value(value));
+    else if (json_is_boolean(value))
+        db_param_bool(p, json_is_true(value));
+    else
+        db_param_json(p, value);
+}
+
 /* Replaces every {tenant} with the quoted schema name. */
 static char *
 db_expand(struct arena *a, const char *text, const struct db_schema *schema)

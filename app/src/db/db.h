@@ -73,6 +73,11 @@ void db_param_text(struct db_params *p, const char *value);   /* NULL binds SQL 
 void db_param_int(struct db_params *p, int64_t value);
 void db_param_bool(struct db_params *p, bool value);
 void db_param_json(struct db_params *p, const json_t *value); /* NULL binds SQL NULL */
+/*
+ * Binds a JSON value by its type: strings as text, integers and booleans as their
+ * literals, arrays and objects as JSON text, and NULL or JSON null as SQL NULL.
+ */
+void db_param_value(struct db_params *p, const json_t *value);
 
 /*
  * Runs a statement in schema (NULL for the control plane). On RESULT_OK *out holds

@@ -143,22 +143,6 @@ case_write_statements(void)
     update_statement.text = update.data;
 }
 
-/* Binds a JSON value: strings as text, integers and booleans as SQL literals, null as NULL. */
-static void
-case_bind(struct db_params *p, const json_t *v)
-{
-    if (v == NULL || json_is_null(v))
-        db_param_text(p, NULL);
-    else if (json_is_string(v))
-        db_param_text(p, json_string_value(v));
-    else if (json_is_integer(v))
-        db_param_int(p, json_integer_value(v));
-    else if (json_is_boolean(v))
-        db_param_bool(p, json_is_true(v));
-    else
-        db_param_json(p, v);
-}
-
 static void
 case_bind_actor(struct db_params *p, const struct scope *s)
 {
@@ -324,7 +308,7 @@ case_store_insert(struct scope *s, json_t *columns, int64_t *id)
     case_write_statements();
     db_params_init(&p, s->arena);
     for (size_t i = 0; i < CASE_COLUMN_COUNT; i++)
-        case_bind(&p, json_object_get(columns, case_columns[i].name));
+        db_param_value(&p, json_object_get(columns, case_columns[i].name));
     case_bind_actor(&p, s);
     db_param_int(&p, s->now_us);
     if ((r = db_query(s->db, scope_schema(s), &insert_statement, &p, &res)) != RESULT_OK)
@@ -371,7 +355,7 @@ case_store_update(struct scope *s, int64_t id, int version, json_t *columns)
     case_write_statements();
     db_params_init(&p, s->arena);
     for (size_t i = CASE_UPDATE_FROM; i < CASE_COLUMN_COUNT; i++)
-        case_bind(&p, json_object_get(columns, case_columns[i].name));
+        db_param_value(&p, json_object_get(columns, case_columns[i].name));
     case_bind_actor(&p, s);
     db_param_int(&p, s->now_us);
     db_param_int(&p, id);

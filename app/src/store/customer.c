@@ -252,23 +252,6 @@ customer_write_statements(void)
     update_statement.text = update.data;
 }
 
-/* Binds a JSON value: strings as text, numbers and booleans as SQL literals, arrays and objects
- * as JSON. */
-static void
-customer_bind(struct db_params *p, const json_t *v)
-{
-    if (v == NULL || json_is_null(v))
-        db_param_text(p, NULL);
-    else if (json_is_string(v))
-        db_param_text(p, json_string_value(v));
-    else if (json_is_integer(v))
-        db_param_int(p, json_integer_value(v));
-    else if (json_is_boolean(v))
-        db_param_bool(p, json_is_true(v));
-    else
-        db_param_json(p, v);
-}
-
 static void
 customer_bind_owner(struct db_params *p, int64_t owner)
 {
@@ -446,7 +429,7 @@ customer_store_insert(struct scope *s, json_t *columns, int64_t *id)
     customer_write_statements();
     db_params_init(&p, s->arena);
     for (size_t i = 0; i < CUSTOMER_COLUMN_COUNT; i++)
-        customer_bind(&p, json_object_get(columns, customer_columns[i].name));
+        db_param_value(&p, json_object_get(columns, customer_columns[i].name));
     customer_bind_actor(&p, s);
     db_param_int(&p, s->now_us);
     if ((r = db_query(s->db, scope_schema(s), &insert_statement, &p, &res)) != RESULT_OK)
@@ -467,7 +450,7 @@ customer_store_update(struct scope *s, int64_t id, int version, json_t *columns)
     customer_write_statements();
     db_params_init(&p, s->arena);
     for (size_t i = CUSTOMER_UPDATE_FROM; i < CUSTOMER_COLUMN_COUNT; i++)
-        customer_bind(&p, json_object_get(columns, customer_columns[i].name));
+        db_param_value(&p, json_object_get(columns, customer_columns[i].name));
     customer_bind_actor(&p, s);
     db_param_int(&p, s->now_us);
     db_param_int(&p, id);

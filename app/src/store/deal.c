@@ -145,22 +145,6 @@ deal_write_statements(void)
     update_statement.text = update.data;
 }
 
-/* Binds a JSON value: strings as text, integers and booleans as SQL literals, null as NULL. */
-static void
-deal_bind(struct db_params *p, const json_t *v)
-{
-    if (v == NULL || json_is_null(v))
-        db_param_text(p, NULL);
-    else if (json_is_string(v))
-        db_param_text(p, json_string_value(v));
-    else if (json_is_integer(v))
-        db_param_int(p, json_integer_value(v));
-    else if (json_is_boolean(v))
-        db_param_bool(p, json_is_true(v));
-    else
-        db_param_json(p, v);
-}
-
 static void
 deal_bind_actor(struct db_params *p, const struct scope *s)
 {
@@ -210,7 +194,7 @@ deal_store_insert(struct scope *s, json_t *columns, int64_t *id)
     deal_write_statements();
     db_params_init(&p, s->arena);
     for (size_t i = 0; i < DEAL_COLUMN_COUNT; i++)
-        deal_bind(&p, json_object_get(columns, deal_columns[i].name));
+        db_param_value(&p, json_object_get(columns, deal_columns[i].name));
     deal_bind_actor(&p, s);
     db_param_int(&p, s->now_us);
     if ((r = db_query(s->db, scope_schema(s), &insert_statement, &p, &res)) != RESULT_OK)
@@ -255,7 +239,7 @@ deal_store_update(struct scope *s, int64_t id, int version, json_t *columns,
     deal_write_statements();
     db_params_init(&p, s->arena);
     for (size_t i = 0; i < DEAL_CHANGEABLE; i++)
-        deal_bind(&p, json_object_get(columns, deal_columns[i].name));
+        db_param_value(&p, json_object_get(columns, deal_columns[i].name));
     deal_bind_actor(&p, s);
     db_param_int(&p, s->now_us);
     db_param_int(&p, id);

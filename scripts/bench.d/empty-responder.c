@@ -1,7 +1,7 @@
 /*
  * A FastCGI responder that does no work, for the FastCGI ceiling in
- * scripts/bench. It listens on a unix socket, forks into a fixed number of
- * processes like lendastack-server's workers, and responds to every request
+ * scripts/bench. It listens on a unix socket and forks into a fixed number of
+ * processes, like lendastack-server's workers. It responds to every request
  * with the same status, headers and body bytes, so nginx and libfcgi carry a
  * response of the product's size with nothing computed.
  *

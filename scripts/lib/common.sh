@@ -249,7 +249,8 @@ validate_settings() {
 # Write $VAR/stack.env: the settings, and the connection strings and paths that the
 # server and the tools read.
 # The private Redis listens on a loopback TCP port that every local account can
-# reach, so it asks for a password, made once per stack and kept with owner-only access.
+# reach, so it requires a password. The password is generated once per stack and
+# readable by its owner only.
 ensure_redis_password() {
     local file=$VAR/redis-password
     if [[ ! -s $file ]]; then
@@ -299,7 +300,7 @@ write_stack_env() {
             echo "export ${line%%=*}=$(shell_quote "${line#*=}")"
         done
     } >"$new_file"
-    # It holds the Redis password: readable by the owner alone.
+    # It contains the Redis password, so only the owner may read it.
     chmod 0600 "$new_file"
     mv -f "$new_file" "$STACK_ENV"
 }

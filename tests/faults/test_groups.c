@@ -218,7 +218,7 @@ Test(groups, killed_worker_rejoins_its_group, .timeout = 60)
     cr_assert_neq(fresh, 0, "worker %d was not replaced within 20 s", victim);
     cr_assert_eq(m, n, "%d request workers after the replacement, %d before", m, n);
 
-    /* The master says so in its log, and the new worker holds the same socket. */
+    /* The master logs the group, and the new worker listens on the same socket. */
     for (int tries = 0; tries < 50 && log_worker_group(fresh) < 0; tries++)
         usleep(100000);
     cr_assert_eq(log_worker_group(fresh), group, "worker %d replaced %d of group %ld in group %ld",

@@ -529,7 +529,7 @@ Test(reliability, postgres_out_of_connections, .timeout = 300)
     n_old = http_worker_pids(old, PIDS_MAX);
     n_all = th_worker_pids(all, PIDS_MAX);
     /*
-     * Each worker and job runner holds its own connection before the limit is reached.
+     * Each worker and job runner opens its own connection before the limit is reached.
      * The load reaches only its tenant's worker group, so GET /readyz under other host
      * names, which nginx hashes to the other groups, makes the rest connect.
      */

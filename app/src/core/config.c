@@ -38,9 +38,10 @@ static const struct setting settings[] = {
     {"server", "workers", "LENDASTACK_WORKERS", SETTING_LONG, FIELD(workers), "0", 0, 512,
      "processes", "worker processes; 0 means twice the CPU cores"},
     /*
-     * Two workers per group made GET by code over 1,000 tenants (4 workers) run at 68% of
-     * one tenant's rate, against 15% with one group; one worker per group reached 91%, but
-     * then a tenant's requests wait for each other, and one slow request stalls its group.
+     * Measured with 4 workers: two workers per group ran GET by code over 1,000 tenants at
+     * 68% of one tenant's rate, against 15% with one group. One worker per group reached
+     * 91%, but then a tenant's requests wait for each other and one slow request stalls
+     * its group.
      */
     {"server", "groups", "LENDASTACK_GROUPS", SETTING_LONG, FIELD(groups), "0", 0, 64, "groups",
      "worker groups, each with its own socket, for tenant affinity: nginx hashes the Host over the "

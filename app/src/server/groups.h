@@ -2,7 +2,7 @@
  * Worker groups: the master opens one listen socket per group and gives each
  * worker one of them, so nginx, hashing the Host header over the sockets, sends
  * a tenant's requests to the workers of one group only. Each PostgreSQL backend
- * then sees its group's share of the tenants. Pure functions, no I/O.
+ * then serves only its group's share of the tenants. Pure functions, no I/O.
  */
 #ifndef LENDASTACK_SERVER_GROUPS_H
 #define LENDASTACK_SERVER_GROUPS_H
@@ -21,9 +21,9 @@
 long groups_worker_count(long configured, long cpus, long limit);
 
 /*
- * Returns the number of groups for workers request workers: configured when it
- * is positive, else half the workers; at least 1, and at most workers and
- * GROUPS_MAX, so that every group has a worker.
+ * Returns the number of groups for the given number of workers. It is the
+ * configured count when positive, otherwise half the workers. The result is at
+ * least 1 and at most workers and GROUPS_MAX, so every group has a worker.
  */
 long groups_count(long workers, long configured);
 
@@ -33,8 +33,8 @@ long groups_of_worker(long index, long groups);
 /*
  * Writes the listen address of a group to out. Group 0 listens on the configured
  * address itself. For "unix:PATH", group N inserts "-N" before the file name's
- * extension (app.sock, app-1.sock, app-2.sock) or appends it when the name has
- * none; for "tcp:ADDRESS:PORT", group N listens on PORT + N. Returns false after
+ * extension (app.sock, app-1.sock, app-2.sock), or appends it when the name has
+ * none. For "tcp:ADDRESS:PORT", group N listens on PORT + N. Returns false after
  * writing the reason to err when the address has another form, the port would
  * pass 65535 or the result does not fit in size bytes.
  */

@@ -203,8 +203,8 @@ jobs_execute(struct db *db, struct cache *cache, struct arena *a, const struct c
                      "job_id=%lld kind=%s steps=%u duration_ms=%.1f", (long long)job->id, job->kind,
                      steps, (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
         } else {
-            /* Its turn is over, the runner is stopping, or PostgreSQL is away: hand the
-             * job back for whoever runs next, and wake the other runners. */
+            /* Its turn is over, the runner is stopping, or PostgreSQL is unavailable:
+             * requeue the job for the next runner and wake the other runners. */
             jobs_set(db, a, &job_requeue, job->id, NULL, NULL);
             db_query(db, NULL, &job_wake, NULL, NULL);
             log_debug("job_paused", "job_id=%lld kind=%s steps=%u", (long long)job->id, job->kind, steps);

@@ -1,5 +1,5 @@
 /*
- * The master process: holds the pid file and one listen socket per worker group,
+ * The master process: keeps the pid file and one listen socket per worker group,
  * starts the workers, replaces a worker that dies in its group, restarts workers
  * one by one on SIGHUP and drains them on SIGTERM. It never serves a request
  * and opens no database or Redis connection.

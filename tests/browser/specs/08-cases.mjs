@@ -330,7 +330,7 @@ export const tests = {
     await page.goto(`${tenant.url}/#/cases/${made.number}`);
     await page.getByRole('button', {name: 'Wait on customer'}).waitFor();
 
-    // The version check comes first on the server, so this answer stands in for a 409 that the UI cannot provoke.
+    // The server checks the version first, so the UI cannot provoke this 409, and the test supplies the response.
     await page.route(`**/api/v1/cases/${made.number}`, (route) => (route.request().method() === 'PATCH'
       ? route.fulfill({status: 409, contentType: 'application/problem+json', body: JSON.stringify({
         type: 'https://lendastack.dev/problems/invalid_transition', title: 'Status change not allowed', status: 409,

@@ -158,7 +158,7 @@ export const tests = {
     assert(entry.includes('Last name'), 'the report names the field');
     await screenshot(page, 'import-mapping');
 
-    // Abort writes nothing when a row is invalid, and the page tells why.
+    // Abort writes nothing when a row is invalid, and the page explains why.
     await page.getByRole('radio', {name: 'Import nothing'}).check();
     await page.locator('[data-step="4"]').getByRole('button', {name: 'Import', exact: true}).click();
     await page.getByRole('alert').filter({hasText: 'nothing was imported'}).waitFor();

@@ -1,8 +1,8 @@
-// The sales pipeline: the board's columns and totals follow a deal dragged
-// with the mouse or moved with the keyboard, winning a prospect's deal names
-// the new Customer Code, a lost stage requests the reason, a role without
-// deals.update gets no move controls, a change made elsewhere is reported,
-// and the Deals tab, the new-deal form, the reports and the pipeline settings
+// The sales pipeline. The board's columns and totals follow a deal dragged
+// with the mouse or moved with the keyboard. Winning a prospect's deal names
+// the new Customer Code, and a lost stage requests the reason. A role without
+// deals.update gets no move controls, and a change made elsewhere is reported.
+// The Deals tab, the new-deal form, the reports and the pipeline settings
 // work on a desktop and on a phone.
 
 import {apiCall, assert, assertEqual, createTenant, openPage, screenshot, signIn} from '../lib.mjs';

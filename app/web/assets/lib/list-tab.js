@@ -8,10 +8,10 @@ import {registerRecordTab} from './tabs.js';
 /**
  * Registers a record tab of items.
  *   noun: {one, many}: "case", "cases"; newPath: the form's route, e.g. '#/cases/new';
- *   createPermission: the permission the "New …" button needs;
- *   fetch(key, cursor, {record, resource}): the page's {items, next_cursor};
- *   table(items): the element that lists the items; linkSelector: their links,
- *   so "Show more" can move the focus to the first one it added.
+ *   createPermission: the permission the "New …" button needs.
+ *   fetch(key, cursor, {record, resource}): the page's {items, next_cursor}.
+ *   table(items): the element that lists the items.
+ *   linkSelector: the items' links, so "Show more" can focus the first new one.
  */
 export function registerListTab({id, label, order, permission, createPermission, noun, newPath,
   fetch, table, linkSelector}) {

@@ -53,7 +53,7 @@ export async function caseView(main, params) {
 
   /**
    * Sends a change and keeps the version it returns. After a 409 or 412 it
-   * reads the current version and returns the notice that says why in
+   * reads the current version and returns the notice that explains why in
    * `conflict`, for the caller to draw once its dialog is closed.
    */
   async function change(body) {

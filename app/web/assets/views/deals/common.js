@@ -101,7 +101,7 @@ export async function moveDeal(deal, stage) {
 
 function lostReasonDialog(deal, stage, send) {
   const reason = field({name: 'lost_reason', label: 'Lost reason', type: 'textarea', rows: 4, required: true,
-    maxlength: 1000, help: 'Why the deal was lost, for the reports and whoever picks it up again.'});
+    maxlength: 1000, help: 'Why the deal was lost, for the reports and for anyone who reopens it.'});
   const submit = h('button', {type: 'submit', class: 'primary'}, `Move to ${stage.name}`);
   const cancel = h('button', {type: 'button'}, 'Cancel');
   const form = h('form', {class: 'form', novalidate: true}, summaryBox(),

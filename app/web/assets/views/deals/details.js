@@ -1,6 +1,6 @@
 // The page of one deal (#/deals/ID): every field, a move to another stage of
 // its pipeline, the edit dialog and the stages the deal went through. Every
-// change sends If-Match with the ETag of the version shown; after a 412 the
+// change sends If-Match with the ETag of the version shown. After a 412 the
 // page reads the deal again and shows why nothing was saved.
 
 import {api, query} from '../../lib/api.js';
